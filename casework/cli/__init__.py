@@ -1,0 +1,46 @@
+"""The `casework` command line: the first interface of the product.
+
+Each feature has its own module with a Typer sub-app; this module only assembles them and turns
+domain errors into one Dutch sentence and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from casework.cli import adviseurs, database, organisaties, programmas, trajecten
+from casework.cli.common import console_err
+from casework.errors import CaseworkError
+
+app = typer.Typer(
+    name="casework",
+    help="Casework: trajecten van Goed worden, goed blijven en Leren verbeteren.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(database.app, name="db")
+app.add_typer(organisaties.bestuur_app, name="bestuur")
+app.add_typer(organisaties.school_app, name="school")
+app.add_typer(trajecten.app, name="traject")
+app.add_typer(adviseurs.app, name="adviseur")
+app.add_typer(programmas.app, name="programma")
+app.command("verify")(trajecten.verify_command)
+app.command("demo-data")(trajecten.demo_command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; a refusal prints one Dutch sentence and exits 1."""
+    try:
+        app(args=argv, prog_name="casework", standalone_mode=True)
+    except CaseworkError as exc:
+        console_err.print(f"[bold red]Fout:[/] {exc}", highlight=False, soft_wrap=True)
+        return 1
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return 0
+
+
+def entrypoint() -> None:
+    sys.exit(main())

@@ -1,0 +1,714 @@
+"""Trajecten: sign-up, the steps through a programme's phases, and their history.
+
+Every change of a traject happens here, in one transaction: the traject's row (its version
+checked in the UPDATE), one appended history event, and the outbox rows the step causes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from casework.db import Database
+from casework.db.base import utcnow
+from casework.db.models import Adviseur, Bestuur, Contactpersoon, School, Traject, TrajectEvent
+from casework.errors import ConcurrentChange, InvalidInput, NotFound, StepNotAllowed
+from casework.services import outbox, validation
+from casework.services.organisaties import (
+    find_bestuur,
+    find_school,
+    latest_oordelen,
+    record_oordeel,
+)
+from casework.services.programmas import definition
+from casework.werkdagen import werkdagen_tussen
+from states import GEPAUZEERD, HERVAT, PAUZEREN, GuardContext, StepRefused, TrajectMachine
+
+#: history events that record a fact without changing the phase
+FACT_TRIGGERS = frozenset({"aanmelden", "adviseur_gekoppeld", "gegevens_gewijzigd"})
+
+
+class TrajectRead(BaseModel):
+    id: int
+    referentie: str
+    programma: str
+    programma_naam: str
+    definitie_versie: int
+    fase: str
+    fase_label: str
+    paused_from: str | None
+    version: int
+    organisatie: str
+    brin: str | None
+    bestuursnummer: str
+    bestuur: str
+    sector: str | None
+    hulpvraag: str | None
+    risico: str | None
+    oordelen: list[str]
+    contact_naam: str | None
+    contact_email: str | None
+    adviseur: str | None
+    adviseur_naam: str | None
+    adviseur_geaccepteerd: bool
+    aangemeld_op: datetime
+    fase_sinds: datetime
+    werkdagen_in_fase: int
+    norm_werkdagen: int | None
+    over_norm: bool
+    herstelonderzoek_voor: date | None
+    resultaat: str | None
+
+
+class StepRead(BaseModel):
+    trigger: str
+    fase: str
+    label: str
+    toegestaan: bool
+    reden: str | None
+    reden_verplicht: bool
+
+
+class EventRead(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    trigger: str
+    from_fase: str | None
+    to_fase: str | None
+    reden: str | None
+    data: dict[str, Any] | None
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _load(session: Session, traject_id: int) -> Traject:
+    traject = session.get(
+        Traject,
+        traject_id,
+        options=[
+            joinedload(Traject.bestuur),
+            joinedload(Traject.school),
+            joinedload(Traject.contact),
+            joinedload(Traject.adviseur),
+        ],
+    )
+    if traject is None:
+        raise NotFound(
+            f"Traject {traject_id} bestaat niet. Zoek het id op met 'casework traject list'."
+        )
+    return traject
+
+
+def _own_oordelen(session: Session, traject: Traject) -> list[str]:
+    if traject.school_id is not None:
+        return latest_oordelen(session, school_id=traject.school_id)
+    return latest_oordelen(session, bestuur_id=traject.bestuur_id)
+
+
+def werkdagen_in_fase(traject: Traject, today: date | None = None) -> int:
+    """Werkdagen in the current phase, not counting the time it was paused."""
+    if traject.fase == GEPAUZEERD:
+        return traject.werkdagen_voor_pauze
+    return traject.werkdagen_voor_pauze + werkdagen_tussen(
+        traject.fase_sinds.date(), today or date.today()
+    )
+
+
+def _read(session: Session, traject: Traject, oordelen: list[str] | None = None) -> TrajectRead:
+    programme = definition(traject.programma)
+    phase = programme.phase(traject.fase)
+    in_fase = werkdagen_in_fase(traject)
+    return TrajectRead(
+        id=traject.id,
+        referentie=traject.referentie,
+        programma=traject.programma,
+        programma_naam=programme.naam,
+        definitie_versie=traject.definitie_versie,
+        fase=traject.fase,
+        fase_label=phase.label,
+        paused_from=traject.paused_from,
+        version=traject.version,
+        organisatie=traject.organisatie_naam,
+        brin=traject.school.brin if traject.school else None,
+        bestuursnummer=traject.bestuur.bestuursnummer,
+        bestuur=traject.bestuur.naam,
+        sector=traject.school.sector if traject.school else None,
+        hulpvraag=traject.hulpvraag,
+        risico=traject.risico,
+        oordelen=oordelen if oordelen is not None else _own_oordelen(session, traject),
+        contact_naam=traject.contact.naam if traject.contact else None,
+        contact_email=traject.contact.email if traject.contact else None,
+        adviseur=traject.adviseur.email if traject.adviseur else None,
+        adviseur_naam=traject.adviseur.naam if traject.adviseur else None,
+        adviseur_geaccepteerd=traject.adviseur_geaccepteerd,
+        aangemeld_op=traject.aangemeld_op,
+        fase_sinds=traject.fase_sinds,
+        werkdagen_in_fase=in_fase,
+        norm_werkdagen=phase.norm_werkdagen,
+        over_norm=phase.norm_werkdagen is not None and in_fase > phase.norm_werkdagen,
+        herstelonderzoek_voor=traject.herstelonderzoek_voor,
+        resultaat=traject.resultaat,
+    )
+
+
+def show(db: Database, *, traject_id: int) -> TrajectRead:
+    """One traject with its current phase, version, organisation and norm."""
+    with db.read() as session:
+        return _read(session, _load(session, traject_id))
+
+
+@dataclass(frozen=True)
+class TrajectFilter:
+    programma: str | None = None
+    fase: str | None = None
+    adviseur: str | None = None
+    zoek: str | None = None
+    #: only those past their phase norm
+    over_norm: bool = False
+
+
+def _filtered(query: Select[Any], flt: TrajectFilter) -> Select[Any]:
+    if flt.programma:
+        query = query.where(Traject.programma == definition(flt.programma).code)
+    if flt.fase:
+        query = query.where(Traject.fase == flt.fase)
+    if flt.adviseur:
+        query = query.join(Adviseur, Traject.adviseur_id == Adviseur.id).where(
+            func.lower(Adviseur.email) == flt.adviseur.lower()
+        )
+    if flt.zoek:
+        term = f"%{flt.zoek.strip().lower()}%"
+        query = (
+            query.join(Bestuur, Traject.bestuur_id == Bestuur.id)
+            .outerjoin(School, Traject.school_id == School.id)
+            .where(
+                or_(
+                    func.lower(Bestuur.naam).like(term),
+                    func.lower(School.naam).like(term),
+                    func.lower(School.brin).like(term),
+                    Bestuur.bestuursnummer.like(term),
+                )
+            )
+        )
+    if flt.over_norm:
+        query = query.where(_over_norm_clause())
+    return query
+
+
+def _over_norm_clause() -> Any:
+    """Trajecten whose phase has a norm and that entered it before the latest possible date.
+
+    A coarse filter in SQL (calendar days give an upper bound of werkdagen); `_read` computes the
+    exact werkdagen for the rows shown.
+    """
+    today = date.today()
+    clauses = []
+    for code, programme in _programmes().items():
+        for phase in programme.phases:
+            if phase.norm_werkdagen is None:
+                continue
+            # n werkdagen span at least n calendar days
+            latest = datetime.combine(
+                today - timedelta(days=phase.norm_werkdagen), datetime.min.time()
+            )
+            clauses.append(
+                (Traject.programma == code)
+                & (Traject.fase == phase.name)
+                & (Traject.fase_sinds < latest.astimezone())
+            )
+    return or_(*clauses) if clauses else False
+
+
+def _programmes() -> dict[str, Any]:
+    from casework.services.programmas import programmes
+
+    return programmes()
+
+
+def list_trajecten(
+    db: Database,
+    *,
+    filter: TrajectFilter | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[TrajectRead]:
+    """Trajecten matching a filter, newest first, one page at a time."""
+    flt = filter or TrajectFilter()
+    if flt.fase and flt.programma and flt.fase not in definition(flt.programma).phase_names:
+        raise InvalidInput(f"Programma {flt.programma} heeft geen fase {flt.fase!r}.")
+    with db.read() as session:
+        query = (
+            _filtered(select(Traject), flt).order_by(Traject.id.desc()).limit(limit).offset(offset)
+        )
+        query = query.options(
+            joinedload(Traject.bestuur),
+            joinedload(Traject.school),
+            joinedload(Traject.contact),
+            joinedload(Traject.adviseur),
+        )
+        rows = list(session.scalars(query).unique())
+        reads = [_read(session, row) for row in rows]
+        if flt.over_norm:
+            reads = [row for row in reads if row.over_norm]
+        return reads
+
+
+def count_trajecten(db: Database, *, filter: TrajectFilter | None = None) -> int:
+    with db.read() as session:
+        query = _filtered(select(func.count(Traject.id)), filter or TrajectFilter())
+        return int(session.scalar(query) or 0)
+
+
+def count_per_fase(db: Database, *, programma: str | None = None) -> dict[tuple[str, str], int]:
+    """How many trajecten sit in each (programme, phase)."""
+    with db.read() as session:
+        query = select(Traject.programma, Traject.fase, func.count()).group_by(
+            Traject.programma, Traject.fase
+        )
+        if programma:
+            query = query.where(Traject.programma == definition(programma).code)
+        return {(p, f): n for p, f, n in session.execute(query)}
+
+
+def history(db: Database, *, traject_id: int) -> list[EventRead]:
+    """Every recorded step of a traject, oldest first."""
+    with db.read() as session:
+        _load(session, traject_id)
+        events = session.scalars(
+            select(TrajectEvent)
+            .where(TrajectEvent.traject_id == traject_id)
+            .order_by(TrajectEvent.seq)
+        )
+        return [
+            EventRead(
+                seq=e.seq,
+                at=e.at,
+                actor=e.actor,
+                trigger=e.trigger,
+                from_fase=e.from_fase,
+                to_fase=e.to_fase,
+                reden=e.reden,
+                data=e.data,
+            )
+            for e in events
+        ]
+
+
+# -- guards ----------------------------------------------------------------------------------
+
+
+def guard_context(session: Session, traject: Traject, reden: str | None = None) -> GuardContext:
+    """The facts the programme's guards look at, read from the database."""
+    school_oordelen: list[str] = []
+    if traject.school_id is None:
+        school_ids = session.scalars(
+            select(School.id).where(School.bestuur_id == traject.bestuur_id)
+        )
+        for school_id in school_ids:
+            school_oordelen.extend(latest_oordelen(session, school_id=school_id))
+    return GuardContext(
+        programma=traject.programma,
+        hulpvraag=traject.hulpvraag,
+        risico=traject.risico,
+        oordelen=tuple(_own_oordelen(session, traject)),
+        school_oordelen=tuple(school_oordelen),
+        adviseur=traject.adviseur.email if traject.adviseur else None,
+        adviseur_geaccepteerd=traject.adviseur_geaccepteerd,
+        reden=reden,
+    )
+
+
+def _machine(traject: Traject) -> TrajectMachine:
+    return TrajectMachine(definition(traject.programma), traject.fase, traject.paused_from)
+
+
+def steps(db: Database, *, traject_id: int) -> list[StepRead]:
+    """The steps a traject may take now, and for each blocked one the reason."""
+    with db.read() as session:
+        traject = _load(session, traject_id)
+        ctx = guard_context(session, traject)
+        return [
+            StepRead(
+                trigger=step.trigger,
+                fase=step.dest if step.trigger != HERVAT else HERVAT,
+                label=step.label if step.trigger != HERVAT else f"Hervatten ({step.label})",
+                toegestaan=step.allowed,
+                reden=step.reason,
+                reden_verplicht=step.reason_required,
+            )
+            for step in _machine(traject).steps(ctx)
+        ]
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _append_event(
+    session: Session,
+    traject: Traject,
+    *,
+    actor: str,
+    trigger: str,
+    from_fase: str | None,
+    to_fase: str | None,
+    reden: str | None = None,
+    data: dict[str, Any] | None = None,
+    seq: int | None = None,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        TrajectEvent(
+            traject_id=traject.id,
+            # the version this change produces: unique per traject, so two writers collide
+            seq=seq if seq is not None else traject.version + 1,
+            at=at or utcnow(),
+            actor=actor,
+            trigger=trigger,
+            from_fase=from_fase,
+            to_fase=to_fase,
+            reden=reden,
+            data=data,
+        )
+    )
+
+
+def _commit_guarded(db: Database, work: Any) -> Any:
+    """Run `work(session)` in a transaction; a lost race becomes `ConcurrentChange`."""
+    try:
+        with db.transaction() as session:
+            return work(session)
+    except StaleDataError:
+        raise ConcurrentChange() from None
+    except IntegrityError as exc:
+        if "traject_seq" in str(exc.orig) or "traject_events" in str(exc.orig):
+            raise ConcurrentChange() from None
+        raise
+
+
+def aanmelden(
+    db: Database,
+    *,
+    programma: str,
+    hulpvraag: str | None,
+    contact_naam: str,
+    contact_email: str,
+    actor: str,
+    school: str | None = None,
+    bestuur: str | None = None,
+    oordeel: str | None = None,
+    standaard: str | None = None,
+    oordeel_datum: date | None = None,
+    rapport: str | None = None,
+    risico: str | None = None,
+    contact_telefoon: str | None = None,
+    is_test: bool = False,
+    at: datetime | None = None,
+) -> TrajectRead:
+    """Register a new aanmelding: a traject in the programme's first phase.
+
+    LV trajecten belong to a school (BRIN), GWGB trajecten to a bestuur (bestuursnummer). The
+    contact person gets a confirmation (outbox). Returns the new traject.
+    """
+    programme = definition(programma)
+    contact_naam = validation.naam(contact_naam, "naam van de contactpersoon")
+    contact_email = validation.email(contact_email)
+    hulpvraag = validation.tekst(hulpvraag, "ondersteuningsvraag")
+    risico = validation.tekst(risico, "risicobeschrijving")
+    if oordeel is not None:
+        oordeel = validation.oordeel(oordeel)
+    if programme.doelgroep == "school" and not school:
+        raise InvalidInput(
+            f"Een {programme.naam}-traject hoort bij een school: geef --school BRIN."
+        )
+    if programme.doelgroep == "bestuur" and not bestuur:
+        raise InvalidInput(
+            f"Een {programme.naam}-traject hoort bij een bestuur: geef --bestuur NUMMER."
+        )
+    if programme.doelgroep == "bestuur" and school:
+        raise InvalidInput(
+            f"Een {programme.naam}-traject hoort bij een bestuur, niet bij een school."
+        )
+    now = at or utcnow()
+
+    def work(session: Session) -> TrajectRead:
+        target_school = find_school(session, school) if school else None
+        owner = target_school.bestuur if target_school else find_bestuur(session, bestuur or "")
+        if target_school is not None and target_school.sector not in programme.sectoren:
+            raise InvalidInput(
+                f"{programme.naam} is er niet voor sector {target_school.sector} "
+                f"(wel voor {', '.join(programme.sectoren)})."
+            )
+        contact = Contactpersoon(
+            naam=contact_naam,
+            email=contact_email,
+            telefoon=contact_telefoon,
+            school_id=target_school.id if target_school else None,
+            bestuur_id=owner.id if target_school is None else None,
+        )
+        session.add(contact)
+        herstel = None
+        if oordeel is not None:
+            verdict = record_oordeel(
+                session,
+                oordeel=oordeel,
+                school=target_school,
+                bestuur=owner if target_school is None else None,
+                standaard=standaard,
+                datum=oordeel_datum or now.date(),
+                rapport=rapport,
+            )
+            if oordeel == "zeer zwak":
+                # the inspection holds a herstelonderzoek within at most one year
+                herstel = (
+                    verdict.datum.replace(year=verdict.datum.year + 1)
+                    if not (verdict.datum.month == 2 and verdict.datum.day == 29)
+                    else verdict.datum + timedelta(days=365)
+                )
+        traject = Traject(
+            programma=programme.code,
+            definitie_versie=programme.versie,
+            bestuur=owner,
+            school=target_school,
+            contact=contact,
+            fase=programme.initial,
+            fase_sinds=now,
+            hulpvraag=hulpvraag,
+            risico=risico,
+            herstelonderzoek_voor=herstel,
+            is_test=is_test,
+            aangemeld_op=now,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(traject)
+        session.flush()
+        _append_event(
+            session,
+            traject,
+            actor=actor,
+            trigger="aanmelden",
+            from_fase=None,
+            to_fase=programme.initial,
+            seq=1,
+            at=now,
+            data={"oordeel": oordeel, "risico": bool(risico)},
+        )
+        outbox.enqueue(
+            session,
+            template="aanmelding_ontvangen",
+            to_address=contact.email,
+            to_name=contact.naam,
+            context=outbox.traject_context(traject),
+            traject_id=traject.id,
+            actor=actor,
+        )
+        return _read(session, traject)
+
+    return _commit_guarded(db, work)
+
+
+def advance(
+    db: Database,
+    *,
+    traject_id: int,
+    fase: str,
+    actor: str,
+    reden: str | None = None,
+    expected_version: int | None = None,
+    resultaat: str | None = None,
+    at: datetime | None = None,
+) -> TrajectRead:
+    """Move a traject to the named phase (or `gepauzeerd`, `hervat`, `gestopt`, `afgewezen`).
+
+    The programme's machine checks the step and its guards; a refusal writes nothing. Two people
+    advancing the same traject at once: one wins, the other gets `ConcurrentChange`.
+    """
+    reden = validation.tekst(reden, "reden", 2000)
+    target = fase.strip().lower()
+    now = at or utcnow()
+
+    def work(session: Session) -> TrajectRead:
+        traject = _load(session, traject_id)
+        if expected_version is not None and traject.version != expected_version:
+            raise ConcurrentChange()
+        machine = _machine(traject)
+        try:
+            trigger, new_phase = machine.fire(target, guard_context(session, traject, reden))
+        except StepRefused as exc:
+            raise StepNotAllowed(str(exc)) from None
+        old_phase = traject.fase
+        _append_event(
+            session,
+            traject,
+            actor=actor,
+            trigger=trigger,
+            from_fase=old_phase,
+            to_fase=new_phase,
+            reden=reden,
+            at=now,
+            data={"resultaat": resultaat} if resultaat else None,
+        )
+        if trigger == PAUZEREN:
+            traject.paused_from = old_phase
+            traject.werkdagen_voor_pauze = werkdagen_in_fase(traject, now.date())
+        elif trigger == HERVAT:
+            traject.paused_from = None
+        else:
+            traject.paused_from = None
+            traject.werkdagen_voor_pauze = 0
+        traject.fase = new_phase
+        traject.fase_sinds = now
+        traject.updated_at = now
+        if resultaat:
+            traject.resultaat = validation.naam(resultaat, "resultaat", 40)
+        session.flush()
+        return _read(session, traject)
+
+    return _commit_guarded(db, work)
+
+
+def koppel(
+    db: Database,
+    *,
+    traject_id: int,
+    adviseur: str,
+    actor: str,
+    geaccepteerd: bool = True,
+    expected_version: int | None = None,
+) -> TrajectRead:
+    """Record the adviseur of a traject.
+
+    Until matching with acceptance exists, recording counts as accepted. The adviseur gets the
+    toewijzing notice and the contact person hears who their adviseur is (outbox).
+    """
+
+    def work(session: Session) -> TrajectRead:
+        traject = _load(session, traject_id)
+        if expected_version is not None and traject.version != expected_version:
+            raise ConcurrentChange()
+        programme = definition(traject.programma)
+        if traject.fase in programme.final_phases:
+            raise StepNotAllowed(
+                f"Dit traject is {traject.fase}: er kan geen adviseur meer aan gekoppeld worden."
+            )
+        chosen = find_adviseur_for_koppel(session, adviseur)
+        previous = traject.adviseur.email if traject.adviseur else None
+        if previous == chosen.email and traject.adviseur_geaccepteerd == geaccepteerd:
+            raise StepNotAllowed(f"{chosen.naam} is al de adviseur van dit traject.")
+        _append_event(
+            session,
+            traject,
+            actor=actor,
+            trigger="adviseur_gekoppeld",
+            from_fase=traject.fase,
+            to_fase=traject.fase,
+            data={"adviseur": chosen.email, "vorige": previous, "geaccepteerd": geaccepteerd},
+        )
+        traject.adviseur = chosen
+        traject.adviseur_geaccepteerd = geaccepteerd
+        traject.updated_at = utcnow()
+        session.flush()
+        context = outbox.traject_context(traject, oordelen=_own_oordelen(session, traject))
+        outbox.enqueue(
+            session,
+            template="toewijzing",
+            to_address=chosen.email,
+            to_name=chosen.naam,
+            context=context,
+            traject_id=traject.id,
+            actor=actor,
+        )
+        if traject.contact is not None:
+            outbox.enqueue(
+                session,
+                template="adviseur_gekoppeld",
+                to_address=traject.contact.email,
+                to_name=traject.contact.naam,
+                context=context,
+                traject_id=traject.id,
+                actor=actor,
+            )
+        return _read(session, traject)
+
+    return _commit_guarded(db, work)
+
+
+def find_adviseur_for_koppel(session: Session, ref: str) -> Adviseur:
+    from casework.services.adviseurs import find_adviseur
+
+    chosen = find_adviseur(session, ref)
+    if not chosen.actief:
+        raise StepNotAllowed(f"Adviseur {chosen.naam} is niet actief.")
+    return chosen
+
+
+def wijzig(
+    db: Database,
+    *,
+    traject_id: int,
+    actor: str,
+    hulpvraag: str | None = None,
+    risico: str | None = None,
+    oordeel: str | None = None,
+    standaard: str | None = None,
+    oordeel_datum: date | None = None,
+    rapport: str | None = None,
+    expected_version: int | None = None,
+) -> TrajectRead:
+    """Record intake facts: the support question, the risk, a (new) inspection verdict."""
+    hulpvraag = validation.tekst(hulpvraag, "ondersteuningsvraag")
+    risico = validation.tekst(risico, "risicobeschrijving")
+    if oordeel is not None:
+        oordeel = validation.oordeel(oordeel)
+    if hulpvraag is None and risico is None and oordeel is None:
+        raise InvalidInput("Er is niets om te wijzigen: geef --vraag, --risico of --oordeel.")
+
+    def work(session: Session) -> TrajectRead:
+        traject = _load(session, traject_id)
+        if expected_version is not None and traject.version != expected_version:
+            raise ConcurrentChange()
+        if traject.fase in definition(traject.programma).final_phases:
+            raise StepNotAllowed(
+                f"Dit traject is {traject.fase} en kan niet meer gewijzigd worden."
+            )
+        changed: dict[str, Any] = {}
+        if hulpvraag is not None and hulpvraag != traject.hulpvraag:
+            traject.hulpvraag = changed["hulpvraag"] = hulpvraag
+        if risico is not None and risico != traject.risico:
+            traject.risico = changed["risico"] = risico
+        if oordeel is not None:
+            record_oordeel(
+                session,
+                oordeel=oordeel,
+                school=traject.school,
+                bestuur=traject.bestuur if traject.school is None else None,
+                standaard=standaard,
+                datum=oordeel_datum,
+                rapport=rapport,
+            )
+            changed["oordeel"] = oordeel
+        if not changed:
+            raise InvalidInput("Deze gegevens staan al zo vastgelegd: er is niets gewijzigd.")
+        _append_event(
+            session,
+            traject,
+            actor=actor,
+            trigger="gegevens_gewijzigd",
+            from_fase=traject.fase,
+            to_fase=traject.fase,
+            data=changed,
+        )
+        traject.updated_at = utcnow()
+        session.flush()
+        return _read(session, traject)
+
+    return _commit_guarded(db, work)
