@@ -8,7 +8,7 @@ nothing with the outside world: the service layer commits, never the machine.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine
 from transitions.extensions import GraphMachine
@@ -70,7 +70,7 @@ def _guard_messages(transition: TransitionDef, ctx: GuardContext) -> list[str]:
 
 def _condition(transition: TransitionDef) -> Any:
     def check(event: EventData) -> bool:
-        model = event.model
+        model = cast(_Model, event.model)
         if transition.trigger == HERVAT and model.paused_from != transition.dest:
             return False
         return not _guard_messages(transition, model.ctx)
