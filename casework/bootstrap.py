@@ -25,9 +25,7 @@ def database(url: str | None = None) -> Database:
 
 def check_schema(db: Database) -> None:
     """Refuse to work on a database whose schema is not the newest."""
-    heads = migrate.revisions()
-    current = migrate.current(db.engine)
-    if current != heads[-1]:
+    if migrate.current_heads(db.engine) != migrate.heads():
         raise SchemaOutdated(
             "De database is nog niet aangemaakt of niet bijgewerkt: voer eerst "
             "'casework db upgrade' uit."

@@ -15,9 +15,7 @@ app = typer.Typer(help="De database: aanmaken en bijwerken.", no_args_is_help=Tr
 def upgrade() -> None:
     """Maak de database aan of werk het schema bij tot de nieuwste versie."""
     database = db(check=False)
-    current = migrate.current(database.engine)
-    all_revisions = migrate.revisions()
-    todo = all_revisions[all_revisions.index(current) + 1 :] if current else all_revisions
+    todo = migrate.pending(database.engine)
     if not todo:
         console.print("De database is al bijgewerkt.")
         return

@@ -28,8 +28,22 @@ def revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
+def heads() -> set[str]:
+    """The newest revisions (features branch from the base and are merged later)."""
+    return set(ScriptDirectory.from_config(_config()).get_heads())
+
+
+def pending(engine: Engine) -> list[str]:
+    """Revisions not yet applied to this database, oldest first."""
+    applied = set()
+    script = ScriptDirectory.from_config(_config())
+    for head in current_heads(engine):
+        applied.update(rev.revision for rev in script.iterate_revisions(head, "base"))
+    return [rev for rev in revisions() if rev not in applied]
+
+
 def upgrade(
-    engine: Engine, target: str = "head", on_apply: Callable[[str], None] | None = None
+    engine: Engine, target: str = "heads", on_apply: Callable[[str], None] | None = None
 ) -> None:
     """Bring the schema up to `target`; `on_apply(revision)` is called after each step."""
 
@@ -46,11 +60,17 @@ def downgrade(engine: Engine, target: str) -> None:
         command.downgrade(_config(connection), target)
 
 
-def current(engine: Engine) -> str | None:
+def current_heads(engine: Engine) -> set[str]:
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def current(engine: Engine) -> str | None:
+    """The schema version as one string (revisions joined by '+' while branches are open)."""
+    found = current_heads(engine)
+    return "+".join(sorted(found)) if found else None
 
 
 def revision(message: str, engine: Engine) -> None:
