@@ -35,3 +35,24 @@ def check_schema(db: Database) -> None:
 def current_actor() -> str:
     """Who the CLI records as the actor of a step."""
     return get_settings().actor or getpass.getuser()
+
+
+def session_secret() -> str:
+    """The key that signs session cookies and links in emails.
+
+    From `CASEWORK_SESSION_SECRET` when set (production); otherwise, for the embedded set-up, a
+    random key made once and kept in the data directory (mode 0600), never in the repository.
+    """
+    import os
+    import secrets
+
+    settings = get_settings()
+    if settings.session_secret is not None:
+        return settings.session_secret.get_secret_value()
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
