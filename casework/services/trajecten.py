@@ -126,7 +126,9 @@ def werkdagen_in_fase(traject: Traject, today: date | None = None) -> int:
 def _read(session: Session, traject: Traject, oordelen: list[str] | None = None) -> TrajectRead:
     programme = definition(traject.programma)
     phase = programme.phase(traject.fase)
-    in_fase = werkdagen_in_fase(traject)
+    # a final phase is an end, not a wait: its clock does not run
+    final = traject.fase in programme.final_phases
+    in_fase = 0 if final else werkdagen_in_fase(traject)
     return TrajectRead(
         id=traject.id,
         referentie=traject.referentie,
@@ -153,8 +155,8 @@ def _read(session: Session, traject: Traject, oordelen: list[str] | None = None)
         aangemeld_op=traject.aangemeld_op,
         fase_sinds=traject.fase_sinds,
         werkdagen_in_fase=in_fase,
-        norm_werkdagen=phase.norm_werkdagen,
-        over_norm=phase.norm_werkdagen is not None and in_fase > phase.norm_werkdagen,
+        norm_werkdagen=None if final else phase.norm_werkdagen,
+        over_norm=not final and phase.norm_werkdagen is not None and in_fase > phase.norm_werkdagen,
         herstelonderzoek_voor=traject.herstelonderzoek_voor,
         resultaat=traject.resultaat,
     )
