@@ -20,7 +20,12 @@ class SchemaOutdated(CaseworkError):
 @lru_cache
 def database(url: str | None = None) -> Database:
     """The application database of these settings (one engine per process)."""
-    return Database(url or get_settings().database_url)
+    db = Database(url or get_settings().database_url)
+    # a step that wrote outbox rows asks Prefect for a delivery run (when a Prefect API is known)
+    from casework import orchestration
+
+    orchestration.install(db)
+    return db
 
 
 def check_schema(db: Database) -> None:

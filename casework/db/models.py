@@ -216,3 +216,6 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+from casework.db import accounts as _accounts  # noqa: E402,F401  (registers its tables)
+from casework.db import reminders as _reminders  # noqa: E402,F401  (registers its tables)
+from casework.db import finance as _finance  # noqa: E402,F401  (registers its tables)

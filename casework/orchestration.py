@@ -1,0 +1,124 @@
+"""The one adapter outside flows/ that talks to Prefect: a step that wrote outbox rows asks for
+a delivery run, without a flow run per click.
+
+Coalesced: at most one such run waits at a time. In this process a single background thread
+does the asking and a flag drops requests while one is queued. Across processes the request is
+skipped when a triggered run is still SCHEDULED or PENDING, and otherwise carries an
+idempotency key made of the newest triggered run's id, so two processes that race both get the
+same new run from the server. A failure to reach Prefect never breaks the user's step: the work
+is committed, and the deployment's own schedule delivers what a missed trigger left.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from casework.db import Database
+from casework.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+DELIVERY_DEPLOYMENT = "deliver-outbox/deliver-outbox"
+TRIGGER_TAG = "outbox-trigger"
+#: where `casework up` writes its Prefect API address, so CLI steps in another terminal find it
+API_URL_FILE = "prefect-api-url"
+
+
+def prefect_api_url() -> str | None:
+    """The Prefect API to ask: PREFECT_API_URL, else the one a running `casework up` wrote."""
+    url = os.environ.get("PREFECT_API_URL")
+    if url:
+        return url
+    path = Path(get_settings().data_dir) / API_URL_FILE
+    try:
+        return path.read_text().strip() or None
+    except OSError:
+        return None
+
+
+class DeliveryTrigger:
+    """An `outbox_hooks` callback that asks Prefect for one coalesced delivery run."""
+
+    def __init__(self, deployment: str = DELIVERY_DEPLOYMENT, api_url: str | None = None):
+        self.deployment = deployment
+        self.api_url = api_url
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-trigger")
+        self._lock = threading.Lock()
+        self._queued = False
+        #: counters for tests and the benchmark: asked, skipped (one waits), failed
+        self.created = 0
+        self.skipped = 0
+        self.failed = 0
+
+    def __call__(self, count: int) -> None:
+        with self._lock:
+            if self._queued:  # a request is already on its way: it will see these rows too
+                return
+            self._queued = True
+        self._executor.submit(self._ask)
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until the queued request (if any) was handled."""
+        self._executor.submit(lambda: None).result(timeout)
+
+    def _ask(self) -> None:
+        with self._lock:
+            self._queued = False
+        try:
+            self.ask()
+        except Exception:
+            self.failed += 1
+            log.warning("could not ask Prefect for a delivery run", exc_info=True)
+
+    def ask(self) -> str | None:
+        """Create a delivery run unless one is waiting; returns the new run's id or None."""
+        from prefect.client.schemas.filters import (
+            DeploymentFilter,
+            DeploymentFilterName,
+            FlowRunFilter,
+            FlowRunFilterTags,
+        )
+        from prefect.client.schemas.objects import StateType
+        from prefect.client.schemas.sorting import FlowRunSort
+        from prefect.deployments import run_deployment
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        settings = {PREFECT_API_URL: self.api_url} if self.api_url else {}
+        with temporary_settings(updates=settings):
+            from prefect.client.orchestration import get_client
+
+            with get_client(sync_client=True) as client:
+                latest = client.read_flow_runs(
+                    deployment_filter=DeploymentFilter(
+                        name=DeploymentFilterName(any_=[self.deployment.split("/", 1)[1]])
+                    ),
+                    flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[TRIGGER_TAG])),
+                    sort=FlowRunSort.EXPECTED_START_TIME_DESC,
+                    limit=1,
+                )
+            if latest and latest[0].state_type in (StateType.SCHEDULED, StateType.PENDING):
+                self.skipped += 1
+                return None
+            key = f"after-{latest[0].id}" if latest else "first"
+            run = run_deployment(
+                self.deployment, timeout=0, tags=[TRIGGER_TAG], idempotency_key=key
+            )
+            self.created += 1
+            return str(run.id)  # type: ignore[union-attr]  # sync call returns a FlowRun
+
+
+def install(db: Database, *, api_url: str | None = None) -> DeliveryTrigger | None:
+    """Register the delivery trigger on `db` when a Prefect API is known (else do nothing)."""
+    url = api_url or prefect_api_url()
+    if os.environ.get("CASEWORK_DELIVERY_TRIGGER", "1") == "0" or not url:
+        return None
+    for hook in db.outbox_hooks:
+        if isinstance(hook, DeliveryTrigger):
+            return hook
+    trigger = DeliveryTrigger(api_url=url)
+    db.outbox_hooks.append(trigger)
+    return trigger
