@@ -11,6 +11,8 @@ import sys
 import typer
 
 from casework.cli import adviseurs, database, organisaties, programmas, trajecten
+from casework.cli import up as up
+from casework.cli import users as users
 from casework.cli.common import console_err
 from casework.errors import CaseworkError
 
@@ -26,8 +28,11 @@ app.add_typer(organisaties.school_app, name="school")
 app.add_typer(trajecten.app, name="traject")
 app.add_typer(adviseurs.app, name="adviseur")
 app.add_typer(programmas.app, name="programma")
+app.add_typer(users.app, name="user")
 app.command("verify")(trajecten.verify_command)
 app.command("demo-data")(trajecten.demo_command)
+app.command("up")(up.up_command)
+app.add_typer(up.flows_app, name="flows")
 
 
 def main(argv: list[str] | None = None) -> int:
