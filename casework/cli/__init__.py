@@ -13,6 +13,7 @@ import typer
 from casework.cli import adviseurs, database, organisaties, programmas, trajecten
 from casework.cli import up as up
 from casework.cli import users as users
+from casework.cli import kennismaking, mail, outbox  # notifications (issue 3)
 from casework.cli.common import console_err
 from casework.errors import CaseworkError
 
@@ -31,6 +32,10 @@ app.add_typer(programmas.app, name="programma")
 app.add_typer(users.app, name="user")
 app.command("verify")(trajecten.verify_command)
 app.command("demo-data")(trajecten.demo_command)
+app.add_typer(mail.app, name="mail")
+app.add_typer(outbox.app, name="outbox")
+app.command("mailcatcher")(mail.mailcatcher_command)
+trajecten.app.command("kennismaking")(kennismaking.kennismaking_command)
 app.command("up")(up.up_command)
 app.add_typer(up.flows_app, name="flows")
 

@@ -136,6 +136,9 @@ class Traject(Base):
     resultaat: Mapped[str | None] = mapped_column(String(40))
     #: a zeer zwak school's herstelonderzoek date: the hard date to work towards
     herstelonderzoek_voor: Mapped[date | None]
+    #: the planned kennismaking (issue 3: its invitation goes out with an .ics)
+    kennismaking_op: Mapped[datetime | None]
+    kennismaking_locatie: Mapped[str | None] = mapped_column(String(200))
     #: test data is kept out of management figures
     is_test: Mapped[bool] = mapped_column(Boolean, default=False)
     aangemeld_op: Mapped[datetime] = mapped_column(default=utcnow)
@@ -216,6 +219,13 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: the delivery run that holds this row while its status is 'sending' (issue 3)
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    #: what was sent, kept with the row: the rendered subject and text, the template version
+    subject: Mapped[str | None] = mapped_column(Text)
+    body_text: Mapped[str | None] = mapped_column(Text)
+    template_version: Mapped[str | None] = mapped_column(String(40))
 from casework.db import accounts as _accounts  # noqa: E402,F401  (registers its tables)
 from casework.db import reminders as _reminders  # noqa: E402,F401  (registers its tables)
 from casework.db import finance as _finance  # noqa: E402,F401  (registers its tables)
+from casework.db import matching as _matching  # noqa: E402,F401  (registers its tables)

@@ -32,7 +32,10 @@ from casework.werkdagen import werkdagen_tussen
 from states import GEPAUZEERD, HERVAT, PAUZEREN, GuardContext, StepRefused, TrajectMachine
 
 #: history events that record a fact without changing the phase
-FACT_TRIGGERS = frozenset({"aanmelden", "adviseur_gekoppeld", "gegevens_gewijzigd"})
+FACT_TRIGGERS = frozenset(
+    {"aanmelden", "adviseur_gekoppeld", "gegevens_gewijzigd", "kennismaking_gepland"}
+    | {"adviseur_geaccepteerd", "adviseur_afgewezen"}  # matching (issue 6)
+)
 
 
 class TrajectRead(BaseModel):
@@ -242,8 +245,13 @@ def list_trajecten(
     filter: TrajectFilter | None = None,
     limit: int = 50,
     offset: int = 0,
+    before_id: int | None = None,
 ) -> list[TrajectRead]:
-    """Trajecten matching a filter, newest first, one page at a time."""
+    """Trajecten matching a filter, newest first, one page at a time.
+
+    `before_id` pages by key (the last id of the previous page): as fast on page 2,000 as on
+    page 1, where a large offset makes the database walk every skipped row.
+    """
     flt = filter or TrajectFilter()
     if flt.fase and flt.programma and flt.fase not in definition(flt.programma).phase_names:
         raise InvalidInput(f"Programma {flt.programma} heeft geen fase {flt.fase!r}.")
@@ -251,6 +259,8 @@ def list_trajecten(
         query = (
             _filtered(select(Traject), flt).order_by(Traject.id.desc()).limit(limit).offset(offset)
         )
+        if before_id is not None:
+            query = query.where(Traject.id < before_id)
         query = query.options(
             joinedload(Traject.bestuur),
             joinedload(Traject.school),
@@ -665,14 +675,21 @@ def wijzig(
     oordeel_datum: date | None = None,
     rapport: str | None = None,
     expected_version: int | None = None,
+    themas: str | list[str] | None = None,
 ) -> TrajectRead:
-    """Record intake facts: the support question, the risk, a (new) inspection verdict."""
+    """Record intake facts: the support question, its themes, the risk, a (new) verdict."""
+    from casework.matching.themas import parse_themas
+
     hulpvraag = validation.tekst(hulpvraag, "ondersteuningsvraag")
     risico = validation.tekst(risico, "risicobeschrijving")
     if oordeel is not None:
         oordeel = validation.oordeel(oordeel)
-    if hulpvraag is None and risico is None and oordeel is None:
-        raise InvalidInput("Er is niets om te wijzigen: geef --vraag, --risico of --oordeel.")
+    if themas is not None:
+        themas = parse_themas(themas)
+    if hulpvraag is None and risico is None and oordeel is None and themas is None:
+        raise InvalidInput(
+            "Er is niets om te wijzigen: geef --vraag, --themas, --risico of --oordeel."
+        )
 
     def work(session: Session) -> TrajectRead:
         traject = _load(session, traject_id)
@@ -698,6 +715,11 @@ def wijzig(
                 rapport=rapport,
             )
             changed["oordeel"] = oordeel
+        if themas is not None:
+            from casework.services.matching import set_themas
+
+            if (new_themas := set_themas(session, traject, themas)) is not None:
+                changed["themas"] = new_themas
         if not changed:
             raise InvalidInput("Deze gegevens staan al zo vastgelegd: er is niets gewijzigd.")
         _append_event(

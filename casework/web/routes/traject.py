@@ -1,0 +1,140 @@
+"""The traject page: details, history, the allowed steps as buttons, notes and the adviseur."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from casework.db import Database
+from casework.errors import CaseworkError, InvalidInput, NotAllowed
+from casework.services import adviseurs, notities, trajecten
+from casework.services.accounts import GebruikerRead
+from casework.services.trajecten import TrajectRead
+from casework.web import auth
+from casework.web.render import flash, page, redirect
+
+router = APIRouter(include_in_schema=False)
+
+TrajectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+#: who may open a traject page (an adviseur only their own)
+KIJKERS = auth.LEZERS | {"adviseur"}
+#: who may write a note (an adviseur only on their own trajecten)
+SCHRIJVERS = auth.BEHANDELAARS | {"adviseur"}
+
+
+def visible_traject(db: Database, user: GebruikerRead, traject_id: int) -> TrajectRead:
+    """The traject, if this user may see it: an adviseur sees only the ones assigned to them."""
+    traject = trajecten.show(db, traject_id=traject_id)
+    if user.rol == "adviseur" and (
+        not traject.adviseur
+        or not user.adviseur_email
+        or traject.adviseur.lower() != user.adviseur_email.lower()
+    ):
+        raise NotAllowed("Dit traject is niet aan u toegewezen.")
+    return traject
+
+
+def _version(value: str | None) -> int | None:
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput("Het formulier is beschadigd: laad de pagina opnieuw.")
+    return int(value)
+
+
+@router.get("/traject/{traject_id}", response_class=HTMLResponse)
+def show(
+    request: Request,
+    traject_id: TrajectId,
+    user: Annotated[GebruikerRead, Depends(auth.page_user(KIJKERS))],
+) -> HTMLResponse:
+    db = auth.database(request)
+    traject = visible_traject(db, user, traject_id)
+    behandelaar = user.rol in auth.BEHANDELAARS
+    return page(
+        request,
+        "traject.html",
+        traject=traject,
+        historie=list(reversed(trajecten.history(db, traject_id=traject_id))),
+        stappen=trajecten.steps(db, traject_id=traject_id) if behandelaar else [],
+        notities=notities.list_notities(db, traject_id=traject_id),
+        adviseurs=[a for a in adviseurs.list_adviseurs(db) if a.actief] if behandelaar else [],
+        behandelaar=behandelaar,
+        mag_notitie=user.rol in SCHRIJVERS,
+    )
+
+
+@router.post("/traject/{traject_id}/stap")
+async def stap(
+    request: Request,
+    traject_id: TrajectId,
+    user: Annotated[GebruikerRead, Depends(auth.page_user(auth.BEHANDELAARS))],
+) -> RedirectResponse:
+    form = await auth.checked_form(request)
+    try:
+        traject = trajecten.advance(
+            auth.database(request),
+            traject_id=traject_id,
+            fase=form.get("fase", ""),
+            reden=form.get("reden") or None,
+            expected_version=_version(form.get("version")),
+            actor=user.email,
+        )
+    except CaseworkError as exc:
+        if exc.status_code == 404:
+            raise
+        flash(request, str(exc), "fout")
+    else:
+        flash(request, f"{traject.referentie} staat nu in fase {traject.fase_label}.")
+    return redirect(f"/traject/{traject_id}")
+
+
+@router.post("/traject/{traject_id}/notitie")
+async def notitie(
+    request: Request,
+    traject_id: TrajectId,
+    user: Annotated[GebruikerRead, Depends(auth.page_user(SCHRIJVERS))],
+) -> RedirectResponse:
+    form = await auth.checked_form(request)
+    db = auth.database(request)
+    visible_traject(db, user, traject_id)
+    try:
+        notities.add_notitie(
+            db, traject_id=traject_id, tekst=form.get("tekst", ""), actor=user.email
+        )
+    except CaseworkError as exc:
+        if exc.status_code == 404:
+            raise
+        flash(request, str(exc), "fout")
+    else:
+        flash(request, "De notitie is bewaard.")
+    return redirect(f"/traject/{traject_id}#notities")
+
+
+@router.post("/traject/{traject_id}/adviseur")
+async def koppel(
+    request: Request,
+    traject_id: TrajectId,
+    user: Annotated[GebruikerRead, Depends(auth.page_user(auth.BEHANDELAARS))],
+) -> RedirectResponse:
+    form = await auth.checked_form(request)
+    keuze = form.get("adviseur", "").strip()
+    try:
+        if not keuze:
+            raise InvalidInput("Kies een adviseur.")
+        traject = trajecten.koppel(
+            auth.database(request),
+            traject_id=traject_id,
+            adviseur=keuze[:320],
+            actor=user.email,
+            expected_version=_version(form.get("version")),
+        )
+    except CaseworkError as exc:
+        if exc.status_code == 404 and "Traject" in str(exc):
+            raise
+        flash(request, str(exc), "fout")
+    else:
+        flash(request, f"{traject.adviseur_naam} is gekoppeld aan {traject.referentie}.")
+    return redirect(f"/traject/{traject_id}#adviseur")

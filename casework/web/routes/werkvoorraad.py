@@ -1,0 +1,113 @@
+"""The werkvoorraad: trajecten per phase, the ones past their norm highlighted, filters, paging."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+
+from casework.errors import InvalidInput
+from casework.services import adviseurs, programmas, trajecten
+from casework.services.accounts import GebruikerRead
+from casework.services.trajecten import TrajectFilter
+from casework.web import auth
+from casework.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+PAGINA = 50
+MAX_ID = 2**31 - 1
+
+
+def make_filter(
+    programma: str | None,
+    fase: str | None,
+    adviseur: str | None,
+    zoek: str | None,
+    over_norm: bool,
+) -> TrajectFilter:
+    """A filter from query parameters; an unknown programme is a clear refusal."""
+    code = auth.clean(programma, "programma").strip().lower() if programma else None
+    if code and code not in programmas.programmes():
+        raise InvalidInput(f"Onbekend programma {code!r}.")
+    return TrajectFilter(
+        programma=code or None,
+        fase=auth.clean(fase, "fase").strip().lower()[:30] or None if fase else None,
+        adviseur=auth.clean(adviseur, "adviseur").strip()[:320] or None if adviseur else None,
+        zoek=auth.clean(zoek, "zoek").strip()[:200] or None if zoek else None,
+        over_norm=over_norm,
+    )
+
+
+def fase_keuzes() -> list[tuple[str, str]]:
+    """Every phase name of every programme, once, with a label."""
+    seen: dict[str, str] = {}
+    for programme in programmas.programmes().values():
+        for phase in programme.phases:
+            seen.setdefault(phase.name, phase.label)
+        seen.setdefault("gepauzeerd", "Gepauzeerd")
+        seen.setdefault("gestopt", "Gestopt")
+    return sorted(seen.items(), key=lambda item: item[1].lower())
+
+
+def page_of(
+    request: Request,
+    flt: TrajectFilter,
+    voor: int | None,
+) -> dict[str, object]:
+    """One page of trajecten with the links to the next page, shared with 'mijn trajecten'."""
+    db = auth.database(request)
+    rows = trajecten.list_trajecten(db, filter=flt, limit=PAGINA, before_id=voor)
+    params = {
+        "programma": flt.programma or "",
+        "fase": flt.fase or "",
+        "adviseur": flt.adviseur or "",
+        "zoek": flt.zoek or "",
+    }
+    if flt.over_norm:
+        params["over_norm"] = "1"
+    kept = {k: v for k, v in params.items() if v}
+    volgende = None
+    if len(rows) == PAGINA:
+        volgende = "?" + urlencode({**kept, "voor": rows[-1].id})
+    return {
+        "rijen": rows,
+        "totaal": trajecten.count_trajecten(db, filter=flt),
+        "volgende": volgende,
+        "eerste": ("?" + urlencode(kept)) if voor else None,
+        "filter": flt,
+    }
+
+
+@router.get("/werkvoorraad", response_class=HTMLResponse)
+def werkvoorraad(
+    request: Request,
+    user: Annotated[GebruikerRead, Depends(auth.page_user(auth.LEZERS))],
+    programma: str | None = None,
+    fase: str | None = None,
+    adviseur: str | None = None,
+    zoek: str | None = None,
+    over_norm: bool = False,
+    voor: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> HTMLResponse:
+    flt = make_filter(programma, fase, adviseur, zoek, over_norm)
+    db = auth.database(request)
+    counts = trajecten.count_per_fase(db)
+    per_programma = [
+        (
+            programme,
+            [(phase, counts.get((code, phase.name), 0)) for phase in programme.phases],
+        )
+        for code, programme in sorted(programmas.programmes().items())
+    ]
+    return page(
+        request,
+        "werkvoorraad.html",
+        per_programma=per_programma,
+        programmas=programmas.programmes(),
+        fases=fase_keuzes(),
+        adviseurs=adviseurs.list_adviseurs(db),
+        **page_of(request, flt, voor),
+    )
