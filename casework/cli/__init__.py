@@ -14,6 +14,7 @@ from casework.cli import adviseurs, database, organisaties, programmas, trajecte
 from casework.cli import up as up
 from casework.cli import users as users
 from casework.cli import kennismaking, mail, outbox  # notifications (issue 3)
+from casework.cli import matching as _matching  # matching (issue 6)
 from casework.cli.common import console_err
 from casework.errors import CaseworkError
 
@@ -38,6 +39,7 @@ app.command("mailcatcher")(mail.mailcatcher_command)
 trajecten.app.command("kennismaking")(kennismaking.kennismaking_command)
 app.command("up")(up.up_command)
 app.add_typer(up.flows_app, name="flows")
+app.add_typer(_matching.app, name="match")  # matching (issue 6)
 
 
 def main(argv: list[str] | None = None) -> int:

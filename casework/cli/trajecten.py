@@ -239,10 +239,23 @@ def advance(
 def koppel(
     traject_id: int = typer.Argument(..., metavar="ID"),
     adviseur: str = typer.Option(..., "--adviseur", help="E-mailadres of id van de adviseur"),
+    geaccepteerd: bool = typer.Option(
+        False, "--geaccepteerd", help="De adviseur heeft al (buiten het systeem) geaccepteerd"
+    ),
 ) -> None:
-    """Koppel een adviseur aan een traject."""
-    t = trajecten.koppel(db(), traject_id=traject_id, adviseur=adviseur, actor=actor())
-    console.print(f"{t.adviseur_naam} is gekoppeld aan traject {t.id} ({t.organisatie}).")
+    """Koppel zelf een adviseur (zoals 'casework match confirm ID --adviseur A').
+
+    De harde regels van de matching gelden ook hier; de adviseur krijgt de toewijzing en moet
+    die nog accepteren ('casework match accept ID'), tenzij --geaccepteerd.
+    """
+    from casework.services import matching
+
+    database = db()
+    t = matching.confirm(database, traject_id=traject_id, adviseur=adviseur, actor=actor())
+    if geaccepteerd:
+        t = matching.accept(database, traject_id=traject_id, actor=actor())
+    wacht = "" if t.adviseur_geaccepteerd else "; wacht op acceptatie door de adviseur"
+    console.print(f"{t.adviseur_naam} is gekoppeld aan traject {t.id} ({t.organisatie}){wacht}.")
 
 
 @app.command("wijzig")
@@ -253,8 +266,11 @@ def wijzig(
     oordeel: str | None = typer.Option(None, "--oordeel"),
     standaard: str | None = typer.Option(None, "--standaard"),
     oordeel_datum: str | None = typer.Option(None, "--oordeel-datum"),
+    themas: str | None = typer.Option(
+        None, "--themas", help="Thema's van de vraag, bv. kwaliteitszorg,bestuur"
+    ),
 ) -> None:
-    """Leg intakegegevens vast: de ondersteuningsvraag, het risico of een oordeel."""
+    """Leg intakegegevens vast: de ondersteuningsvraag, thema's, het risico of een oordeel."""
     t = trajecten.wijzig(
         db(),
         traject_id=traject_id,
@@ -264,6 +280,7 @@ def wijzig(
         oordeel=oordeel,
         standaard=standaard,
         oordeel_datum=_date(oordeel_datum),
+        themas=themas,
     )
     console.print(f"Traject {t.id} bijgewerkt (versie {t.version}).")
 
