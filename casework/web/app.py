@@ -25,6 +25,7 @@ from casework.web.routes import (
     beheer,
     mail,
     programma,
+    toewijzing,
     traject,
     werkvoorraad,
 )
@@ -39,6 +40,7 @@ ROUTERS: list[APIRouter] = [
     adviseur.router,
     mail.router,
     beheer.router,
+    toewijzing.router,
     api.router,
 ]
 STATIC = Path(__file__).parent / "static"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -56,7 +56,7 @@ def page_of(
     request: Request,
     flt: TrajectFilter,
     voor: int | None,
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """One page of trajecten with the links to the next page, shared with 'mijn trajecten'."""
     db = auth.database(request)
     rows = trajecten.list_trajecten(db, filter=flt, limit=PAGINA, before_id=voor)
