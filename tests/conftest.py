@@ -20,7 +20,12 @@ from casework import bootstrap
 from casework.db import Database, migrate
 from casework.settings import get_settings
 
-pytest_plugins = ["tests.fixtures_trajecten", "tests.fixtures_web", "tests.fixtures_smtp"]
+pytest_plugins = [
+    "tests.fixtures_trajecten",
+    "tests.fixtures_web",
+    "tests.fixtures_smtp",
+    "tests.fixtures_finance",
+]
 
 PG_ADMIN_URL = os.environ.get(
     "CASEWORK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -15,6 +15,9 @@ from casework.cli import up as up
 from casework.cli import users as users
 from casework.cli import kennismaking, mail, outbox  # notifications (issue 3)
 from casework.cli import matching as _matching  # matching (issue 6)
+from casework.cli import budget as _budget  # finance (issue 7)
+from casework.cli import dagdelen as _dagdelen  # finance (issue 7)
+from casework.cli import facturen as _facturen  # finance (issue 7)
 from casework.cli.common import console_err
 from casework.errors import CaseworkError
 
@@ -40,6 +43,11 @@ trajecten.app.command("kennismaking")(kennismaking.kennismaking_command)
 app.command("up")(up.up_command)
 app.add_typer(up.flows_app, name="flows")
 app.add_typer(_matching.app, name="match")  # matching (issue 6)
+app.add_typer(_dagdelen.app, name="dagdeel")  # finance (issue 7)
+app.add_typer(_facturen.app, name="factuur")  # finance (issue 7)
+app.add_typer(_facturen.tarief_app, name="tarief")  # finance (issue 7)
+app.command("grootboek")(_facturen.grootboek_command)  # finance (issue 7)
+trajecten.app.command("budget")(_budget.budget_command)  # finance (issue 7)
 
 
 def main(argv: list[str] | None = None) -> int:
