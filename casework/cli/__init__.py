@@ -18,6 +18,7 @@ from casework.cli import matching as _matching  # matching (issue 6)
 from casework.cli import budget as _budget  # finance (issue 7)
 from casework.cli import dagdelen as _dagdelen  # finance (issue 7)
 from casework.cli import facturen as _facturen  # finance (issue 7)
+from casework.cli import rapport as _rapport  # reports (issue 8)
 from casework.cli.common import console_err
 from casework.errors import CaseworkError
 
@@ -48,6 +49,8 @@ app.add_typer(_facturen.app, name="factuur")  # finance (issue 7)
 app.add_typer(_facturen.tarief_app, name="tarief")  # finance (issue 7)
 app.command("grootboek")(_facturen.grootboek_command)  # finance (issue 7)
 trajecten.app.command("budget")(_budget.budget_command)  # finance (issue 7)
+
+app.add_typer(_rapport.app, name="rapport")  # reports (issue 8)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,65 @@
+"""`casework rapport`: management reports in the terminal, as JSON or CSV, or as HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from casework.cli.common import console, db
+from casework.errors import InvalidInput
+from casework.reports import doorstroom
+from casework.reports.html import als_html
+from casework.reports.uitvoer import als_csv, als_json, als_tabel
+
+app = typer.Typer(help="Rapportages voor het management.", no_args_is_help=True)
+
+FORMATEN = ("table", "json", "csv", "html")
+
+
+def _datum(value: str | None, optie: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(
+            f"{optie} {value!r} is geen datum: schrijf hem als JJJJ-MM-DD, bijvoorbeeld 2026-09-01."
+        ) from None
+
+
+@app.command("doorstroom")
+def doorstroom_command(
+    programma: str | None = typer.Option(None, "--programma", help="lv of gwgb (standaard: alle)"),
+    van: str | None = typer.Option(
+        None, "--van", help="eerste dag (JJJJ-MM-DD); standaard 1 augustus"
+    ),
+    tot: str | None = typer.Option(None, "--tot", help="laatste dag, inclusief; standaard vandaag"),
+    periode: str = typer.Option("maand", "--periode", help="week, maand of schooljaar"),
+    formaat: str = typer.Option("table", "--format", help="table, json, csv of html"),
+    output: Path | None = typer.Option(None, "--output", help="schrijf naar dit bestand"),
+) -> None:
+    """Instroom, uitstroom, onderhanden werk, doorlooptijden en veroudering per programma."""
+    if formaat not in FORMATEN:
+        raise InvalidInput(f"Onbekend formaat {formaat!r}: kies uit {', '.join(FORMATEN)}.")
+    rapport = doorstroom(
+        db(),
+        programma=programma,
+        van=_datum(van, "--van"),
+        tot=_datum(tot, "--tot"),
+        periode=periode,
+    )
+    if formaat == "table" and output is None:
+        als_tabel(rapport, console)
+        return
+    text = {"json": als_json, "csv": als_csv, "html": als_html}.get(formaat, als_json)(rapport)
+    if output is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    if formaat == "table":
+        raise InvalidInput(
+            "Een tabel gaat naar het scherm: kies --format json, csv of html voor --output."
+        )
+    output.write_text(text, encoding="utf-8")
+    console.print(f"Rapport geschreven naar {output}")
