@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -89,6 +90,7 @@ class DeliveryTrigger:
 
         settings = {PREFECT_API_URL: self.api_url} if self.api_url else {}
         with temporary_settings(updates=settings):
+            _check_reachable(PREFECT_API_URL.value())
             from prefect.client.orchestration import get_client
 
             with get_client(sync_client=True) as client:
@@ -109,6 +111,14 @@ class DeliveryTrigger:
             )
             self.created += 1
             return str(run.id)  # type: ignore[union-attr]  # sync call returns a FlowRun
+
+
+def _check_reachable(api_url: str | None) -> None:
+    """Fail fast when no server answers (the client would retry for many seconds)."""
+    if not api_url:
+        return  # Prefect's ephemeral mode: nothing to reach
+    with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=2) as response:
+        response.read()
 
 
 def install(db: Database, *, api_url: str | None = None) -> DeliveryTrigger | None:
