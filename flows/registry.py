@@ -59,6 +59,12 @@ DEPLOYMENTS: list[Deployment] = [
         description="The programmes' yearly moments (voortgangsgesprek ...), once a year each.",
         cron="15 7 * * 1-5",
     ),
+    Deployment(
+        name="propose-matches",
+        entrypoint="flows.matching:propose_matches",
+        description="Proposes the best adviseur for every waiting traject; a medewerker confirms.",
+        cron="30 7 * * 1-5",
+    ),
 ]
 
 #: what casework.orchestration triggers after a step wrote outbox rows
