@@ -88,8 +88,13 @@ def render_svg(definition: ProgrammeDefinition, current: str | None = None) -> s
             label = escape(f"{definition.label(source_name)} → {dest.label} ({t.trigger})")
             if dest.y > src.y:
                 path = f"M {src.x + BOX_W // 2} {src.y + BOX_H} L {dest.x + BOX_W // 2} {dest.y}"
+            elif dest.y == src.y:
+                # side by side: from the facing edge of one box to the other
+                left, right = (src, dest) if dest.x > src.x else (dest, src)
+                ends = (left.x + BOX_W, right.x) if dest.x > src.x else (right.x, left.x + BOX_W)
+                path = f"M {ends[0]} {src.y + BOX_H // 2} L {ends[1]} {dest.y + BOX_H // 2}"
             else:
-                # backwards or sideways: a curve around the right-hand side of the boxes
+                # backwards: a curve around the right-hand side of the boxes
                 bend = max(src.x, dest.x) + BOX_W + 50
                 path = (
                     f"M {src.x + BOX_W} {src.y + BOX_H // 2} "

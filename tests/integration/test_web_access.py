@@ -103,9 +103,7 @@ def test_access_matrix(db: Database, web_wereld: WebWereld, web_app: FastAPI) ->
             if guard is None:
                 assert answer.status_code != 403, where
                 continue
-            to_login = answer.status_code == 303 and answer.headers["location"].startswith(
-                "/login"
-            )
+            to_login = answer.status_code == 303 and answer.headers["location"].startswith("/login")
             denied = answer.status_code in (401, 403) or to_login
             assert denied == (rol not in guard.rollen), where
             if rol is None:
@@ -138,8 +136,7 @@ def test_adviseur_sees_only_own_trajecten(web_wereld: WebWereld, web_app: FastAP
     other_filter = api.get("/api/trajecten?adviseur=x@y.nl", headers=bearer).json()
     assert [t["id"] for t in other_filter["items"]] == [web_wereld.traject_id]
     assert (
-        api.get(f"/api/trajecten/{web_wereld.ander_traject_id}", headers=bearer).status_code
-        == 403
+        api.get(f"/api/trajecten/{web_wereld.ander_traject_id}", headers=bearer).status_code == 403
     )
 
 
