@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 
 from casework.db import Database
+from casework.db.finance import Dagdeel, Tarief
+from casework.db.matching import AdviseurProfiel
 from casework.db.models import Adviseur, Bestuur, School, Traject, TrajectEvent
 
 
@@ -30,6 +33,7 @@ class Geschiedenis:
     trajecten: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     _seq: dict[int, int] = field(default_factory=dict)
+    test_id: int = 0
 
     def traject(
         self, programma: str, aangemeld: datetime, *, is_test: bool = False, naam: str = ""
@@ -107,7 +111,12 @@ class Geschiedenis:
             if scholen:
                 session.execute(insert(School), scholen)
             session.execute(
-                insert(Adviseur), [{"id": 1, "naam": "Anna Adviseur", "email": "anna@example.org"}]
+                insert(Adviseur),
+                [
+                    {"id": 1, "naam": "Anna Adviseur", "email": "anna@example.org"},
+                    {"id": 2, "naam": "Bram Bakker", "email": "bram@example.org"},
+                    {"id": 3, "naam": "Cor Vrij", "email": "cor@example.org"},
+                ],
             )
             rows = []
             for row in self.trajecten:
@@ -116,6 +125,69 @@ class Geschiedenis:
                 rows.append(values)
             session.execute(insert(Traject), rows)
             session.execute(insert(TrajectEvent), self.events)
+
+    def geld(self, db: Database) -> None:
+        """Capacities, rates and dagdelen with known utilisation and budget (see the test)."""
+        with db.transaction() as session:
+            session.execute(
+                insert(AdviseurProfiel),
+                [
+                    {"adviseur_id": 1, "dagdelen_per_maand": 10, "max_trajecten": 5},
+                    {"adviseur_id": 2, "dagdelen_per_maand": 8, "max_trajecten": 5},
+                    {"adviseur_id": 3, "dagdelen_per_maand": 0, "max_trajecten": 0},
+                ],
+            )
+            # our own rates, whatever the migration seeded
+            session.execute(delete(Tarief).where(Tarief.jaar == 2026))
+            tarief = {"btw_percentage": Decimal("21.00"), "actor": "finance@test", "jaar": 2026}
+            session.execute(
+                insert(Tarief),
+                [
+                    tarief
+                    | {
+                        "programma": "lv",
+                        "per_dagdeel": Decimal("571.50"),
+                        "school_aandeel": Decimal("0.5000"),
+                    },
+                    tarief
+                    | {
+                        "programma": "gwgb",
+                        "per_dagdeel": Decimal("600.00"),
+                        "school_aandeel": Decimal("0"),
+                    },
+                ],
+            )
+            rows = []
+
+            def dagdeel(traject: int, adviseur: int, datum: str, **extra: Any) -> None:
+                lv = self.trajecten[traject - 1]["programma"] == "lv"
+                rows.append(
+                    {
+                        "traject_id": traject,
+                        "adviseur_id": adviseur,
+                        "datum": date.fromisoformat(datum),
+                        "deel": extra.pop("deel", "ochtend"),
+                        "activiteit": "gesprek",
+                        "programma": self.trajecten[traject - 1]["programma"],
+                        "school_aandeel": Decimal("0.5") if lv else Decimal(0),
+                        "programma_aandeel": Decimal("0.5") if lv else Decimal(1),
+                        "actor": "anna@example.org",
+                        "vervallen": extra.pop("vervallen", False),
+                    }
+                )
+
+            for day in ("2026-09-07", "2026-09-08", "2026-09-09"):
+                dagdeel(1, 1, day)
+                dagdeel(1, 1, day, deel="middag")
+            for day in ("2026-10-05", "2026-10-06"):
+                dagdeel(1, 1, day)
+                dagdeel(1, 1, day, deel="middag")
+            dagdeel(1, 1, "2026-10-07", vervallen=True)  # withdrawn: never counts
+            dagdeel(1, 1, "2026-08-31")  # before the range
+            dagdeel(self.test_id, 1, "2026-09-10")  # test data
+            dagdeel(15, 2, "2026-10-12")
+            dagdeel(15, 2, "2026-10-12", deel="middag")
+            session.execute(insert(Dagdeel), rows)
 
 
 def bekende_geschiedenis() -> tuple[Geschiedenis, dict[int, str]]:
@@ -177,6 +249,7 @@ def bekende_geschiedenis() -> tuple[Geschiedenis, dict[int, str]]:
     g.stap(x, "start_intake", "intake", at("2026-09-06"))
     g.stap(x, "afwijzen", "afgewezen", at("2026-09-10"))
     assert t11 == 11 and t14 == 14
+    g.test_id = x
     return g, {1: "herstelonderzoek voldoende"}
 
 
@@ -185,4 +258,5 @@ def rapport_geschiedenis(db: Database) -> Iterator[Database]:
     """The known history written into the test database."""
     g, resultaten = bekende_geschiedenis()
     g.opslaan(db, resultaten)
+    g.geld(db)
     yield db

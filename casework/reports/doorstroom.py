@@ -83,7 +83,14 @@ def doorstroom(
         tijden = _doorlooptijden(session, bereik, labels)
         veroudering, oudste = _veroudering(session, bereik, tot)
         uitkomsten = _uitkomsten(session, bereik)
-        benutting, budget, opmerkingen = geld.cijfers(session, bereik, van, tot)
+        benutting = geld.benutting(session, bereik, van, tot)
+        budget, budget_per_periode, zonder_tarief = geld.budget(session, bereik, van, tot, perioden)
+    opmerkingen = []
+    if zonder_tarief:
+        opmerkingen.append(
+            f"{zonder_tarief} dagdelen hebben nog geen tarief voor hun programma en jaar: het "
+            "bedrag is daardoor te laag. Stel het tarief in met 'casework tarief set'."
+        )
     return DoorstroomRapport(
         programmas=list(codes),
         programma_namen={code: known[code].naam for code in codes},
@@ -101,6 +108,7 @@ def doorstroom(
         uitkomsten=uitkomsten,
         benutting=benutting,
         budget=budget,
+        budget_per_periode=budget_per_periode,
         opmerkingen=opmerkingen,
     )
 

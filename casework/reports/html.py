@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,27 @@ def _programma_grafieken(r: DoorstroomRapport, code: str) -> dict[str, Any]:
     return {"cfd": cfd, "stroom": stroom, "verdelingen": verdelingen, "actief": actief}
 
 
+def _budget_grafiek(r: DoorstroomRapport) -> Markup | None:
+    if not r.budget_per_periode:
+        return None
+    bedragen: dict[tuple[str, int], Decimal] = {}
+    for b in r.budget_per_periode:
+        bedragen[(b.programma, b.periode)] = b.bedrag
+    return grafieken.staven(
+        "Budgetverbruik per periode (euro)",
+        [p.label for p in r.perioden],
+        [
+            Reeks(
+                code,
+                r.programma_namen[code],
+                [float(bedragen.get((code, p.nr), 0)) for p in r.perioden],
+            )
+            for code in r.programmas
+        ],
+        ["#756bb1", "#e6550d", "#31a354"][: len(r.programmas)],
+    )
+
+
 def als_html(r: DoorstroomRapport) -> str:
     """The whole report as one HTML file a browser or mail client shows without fetching."""
     per_programma = {code: _programma_grafieken(r, code) for code in r.programmas}
@@ -114,6 +136,7 @@ def als_html(r: DoorstroomRapport) -> str:
             grafieken=per_programma,
             oudste_grafiek=oudste,
             benutting_grafiek=benutting,
+            budget_grafiek=_budget_grafiek(r),
             programma_namen=" en ".join(r.programma_namen[code] for code in r.programmas),
         )
     )

@@ -101,8 +101,9 @@ class Benutting(BaseModel):
 
     adviseur_id: int
     adviseur: str
-    capaciteit_dagdelen: int
-    gewerkte_dagdelen: Decimal
+    #: dagdelen per month times the months the range covers (pro rata)
+    capaciteit_dagdelen: Decimal
+    gewerkte_dagdelen: int
     #: gewerkt / capaciteit, None without capacity
     benutting: Decimal | None
 
@@ -111,10 +112,19 @@ class Budget(BaseModel):
     """Budget burn of one programme in the period: dagdelen and euros, school and programme."""
 
     programma: str
-    dagdelen: Decimal
+    dagdelen: int
     bedrag: Decimal
     schooldeel: Decimal
     programmadeel: Decimal
+
+
+class BudgetPeriode(BaseModel):
+    """Dagdelen and euros of one programme in one period (for the burn-up chart)."""
+
+    programma: str
+    periode: int
+    dagdelen: int
+    bedrag: Decimal
 
 
 class DoorstroomRapport(BaseModel):
@@ -135,5 +145,6 @@ class DoorstroomRapport(BaseModel):
     uitkomsten: list[Uitkomst]
     benutting: list[Benutting] | None = None
     budget: list[Budget] | None = None
+    budget_per_periode: list[BudgetPeriode] | None = None
     #: why a figure is missing (a module that is not there yet, ...)
     opmerkingen: list[str] = []

@@ -90,7 +90,7 @@ def _faseovergang(events: Any = E) -> ColumnElement[bool]:
     )
 
 
-def _perioden_cte(perioden: Sequence[Periode]) -> Any:
+def perioden_cte(perioden: Sequence[Periode]) -> Any:
     rows = [
         select(
             literal(p.nr, Integer).label("nr"),
@@ -127,7 +127,7 @@ def stroom(session: Session, bereik: Bereik, perioden: Sequence[Periode]) -> lis
         .group_by(T.c.programma, dagkolom)
         .subquery("per_dag")
     )
-    p = _perioden_cte(perioden)
+    p = perioden_cte(perioden)
     query = (
         select(
             p.c.nr,
@@ -169,7 +169,7 @@ def onderhanden(session: Session, bereik: Bereik, perioden: Sequence[Periode]) -
         .group_by(w.programma, w.fase, w.dag)
         .subquery("per_dag")
     )
-    p = _perioden_cte(perioden)
+    p = perioden_cte(perioden)
     # whatever happened before the first period counts in the first period's balance
     per_periode = (
         select(

@@ -44,12 +44,15 @@ def test_report_renders_with_its_charts(rapport_geschiedenis: Database, tmp_path
             assert page.locator("#programma-lv .verdelingen svg").count() == 8
             assert page.locator("#programma-lv .stroom svg rect.staaf").count() == 4
             assert page.locator("#veroudering .aging svg rect.staaf").count() == 3
+            assert page.locator("#benutting .benutting svg rect.staaf").count() == 2
+            assert page.locator("#budget .budget svg rect.staaf").count() == 4
             box = page.locator("#programma-lv .cfd svg").bounding_box()
             assert box is not None and box["width"] > 500 and box["height"] > 200
             text = page.inner_text("body")
             assert "1 september 2026 tot en met 31 oktober 2026" in text
             assert "75,0%" in text  # afgewezen or gestopt, with a decimal comma
             assert "Langste Intake" in text
+            assert "€ 5.715,00" in text and "50,0%" in text
             page.screenshot(path=str(shot), full_page=True)
         finally:
             browser.close()

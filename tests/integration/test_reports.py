@@ -19,6 +19,7 @@ import csv
 import io
 import json
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -127,6 +128,49 @@ def test_outcomes_and_share_afgewezen_gestopt(rapport_geschiedenis: Database) ->
     assert str(uit["lv"].aandeel_afgewezen_gestopt) == "0.7500"
     assert (uit["lv"].herstelonderzoek_voldoende, uit["lv"].herstelonderzoek_onvoldoende) == (1, 0)
     assert str(uit["gwgb"].aandeel_afgewezen_gestopt) == "1.0000"
+
+
+def test_adviseur_utilisation(rapport_geschiedenis: Database) -> None:
+    r = rapport(rapport_geschiedenis)
+    assert r.benutting is not None
+    rows = {
+        b.adviseur: (b.capaciteit_dagdelen, b.gewerkte_dagdelen, b.benutting) for b in r.benutting
+    }
+    # Sep 1 - Oct 31 is two whole months; Cor offers no capacity and worked nothing
+    assert rows == {
+        "Anna Adviseur": (Decimal("20.0"), 10, Decimal("0.5000")),
+        "Bram Bakker": (Decimal("16.0"), 2, Decimal("0.1250")),
+    }
+    half = doorstroom(rapport_geschiedenis, van=date(2026, 9, 16), tot=TOT, periode="maand")
+    anna = next(b for b in half.benutting or [] if b.adviseur_id == 1)
+    assert (anna.capaciteit_dagdelen, anna.gewerkte_dagdelen) == (Decimal("15.0"), 4)
+
+
+def test_budget_burn_in_dagdelen_and_euros(rapport_geschiedenis: Database) -> None:
+    r = rapport(rapport_geschiedenis)
+    budget = {b.programma: b for b in r.budget or []}
+    lv, gwgb = budget["lv"], budget["gwgb"]
+    assert (lv.dagdelen, lv.bedrag, lv.schooldeel, lv.programmadeel) == (
+        10,
+        Decimal("5715.00"),
+        Decimal("2857.50"),
+        Decimal("2857.50"),
+    )
+    assert (gwgb.dagdelen, gwgb.bedrag, gwgb.schooldeel, gwgb.programmadeel) == (
+        2,
+        Decimal("1200.00"),
+        Decimal("0.00"),
+        Decimal("1200.00"),
+    )
+    per_periode = {
+        (b.programma, b.periode): (b.dagdelen, b.bedrag) for b in r.budget_per_periode or []
+    }
+    assert per_periode == {
+        ("lv", 0): (6, Decimal("3429.00")),
+        ("lv", 1): (4, Decimal("2286.00")),
+        ("gwgb", 1): (2, Decimal("1200.00")),
+    }
+    assert not any("tarief" in o for o in r.opmerkingen)
 
 
 def test_one_programme_week_and_school_year(rapport_geschiedenis: Database) -> None:
