@@ -30,7 +30,7 @@ from casework.db.base import utcnow
 from casework.db.models import OutboxMessage
 from casework.errors import InvalidInput, NotFound, StepNotAllowed
 from casework.settings import Settings, get_settings
-from notifications.render import Rendered, build_message, render
+from notifications.render import Rendered, build_bytes, render
 from notifications.smtp import Outcome, Outgoing, SendResult, SmtpConfig, send_batch
 
 log = logging.getLogger(__name__)
@@ -172,14 +172,13 @@ def _prepare(
     for row in rows:
         try:
             made = render_row(row.template, row.context, row.to_name)
-            message = build_message(
+            data = build_bytes(
                 made,
                 message_id=row.message_id,
                 sender=sender,
                 to_address=row.to_address,
                 to_name=row.to_name,
             )
-            data = message.as_bytes()
         except Exception as exc:  # any broken row becomes a visible failure, not a stuck run
             log.exception("outbox %s could not be rendered", row.id)
             failed.append(

@@ -1,0 +1,193 @@
+"""Benchmark: messages per second from the outbox to a local SMTP server, against a raw baseline.
+
+    /work/venv/bin/python bench/delivery.py [--messages 10000] [--batch-size 200]
+                                            [--database-url sqlite:///...|postgresql+psycopg://...]
+
+Both runs send the same messages to the same aiosmtpd server (its own process on 127.0.0.1,
+accepting and counting): first the raw baseline, a bare aiosmtplib loop sending the prepared
+bytes over one connection; then the product, `deliver_due` draining the queued outbox (claim,
+render, send over one connection per batch, record). Prints both rates and their ratio; exits 1
+when the server did not receive every message of both runs exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import socket
+import sys
+import tempfile
+import time
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from typing import Any
+
+import aiosmtplib
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+TEMPLATES = ("aanmelding_ontvangen", "toewijzing", "adviseur_gekoppeld")
+
+
+def _serve(port: int, counter: Synchronized, ready: Any) -> None:  # type: ignore[type-arg]
+    from aiosmtpd.controller import Controller
+
+    class Counting:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            with counter.get_lock():
+                counter.value += 1
+            return "250 2.0.0 OK"
+
+    controller = Controller(Counting(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def queue_messages(db: Any, count: int) -> None:
+    from casework.services import outbox
+    from notifications.samples import sample_context
+
+    contexts = {name: sample_context(name) for name in TEMPLATES}
+    with db.transaction() as session:
+        for n in range(count):
+            template = TEMPLATES[n % len(TEMPLATES)]
+            context = dict(contexts[template], referentie=f"LV-2026-{n:05d}", traject_id=n)
+            outbox.enqueue(
+                session,
+                template=template,
+                to_address=f"contact{n}@school.example",
+                to_name=f"Contact {n}",
+                context=context,
+            )
+
+
+def prepared_messages(db: Any) -> list[tuple[str, str, bytes]]:
+    """The same messages, rendered before the clock starts (the baseline only sends)."""
+    import sqlalchemy as sa
+
+    from casework.db.models import OutboxMessage
+    from casework.services.delivery import render_row
+    from notifications.render import build_bytes
+
+    with db.read() as session:
+        rows = session.execute(
+            sa.select(
+                OutboxMessage.message_id,
+                OutboxMessage.template,
+                OutboxMessage.to_address,
+                OutboxMessage.to_name,
+                OutboxMessage.context,
+            ).order_by(OutboxMessage.id)
+        ).all()
+    out = []
+    for message_id, template, to_address, to_name, context in rows:
+        data = build_bytes(
+            render_row(template, context, to_name),
+            message_id=message_id,
+            sender="Casework <noreply@casework.local>",
+            to_address=to_address,
+            to_name=to_name,
+        )
+        out.append(("noreply@casework.local", to_address, data))
+    return out
+
+
+async def raw_send(port: int, messages: list[tuple[str, str, bytes]], progress: Any) -> None:
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, start_tls=False)
+    await client.connect()
+    for n, (sender, recipient, data) in enumerate(messages, 1):
+        await client.sendmail(sender, [recipient], data)
+        if n % 100 == 0:
+            progress(100)
+    await client.quit()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--batch-size", type=int, default=200)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+
+    from casework.db import Database, migrate
+    from casework.services import delivery
+    from notifications.smtp import SmtpConfig
+
+    console = Console()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-delivery-"))
+    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    db = Database(url)
+    migrate.upgrade(db.engine)
+    with db.transaction() as session:
+        session.execute(__import__("sqlalchemy").text("DELETE FROM outbox"))
+
+    port = free_port()
+    counter: Synchronized = multiprocessing.Value("i", 0)  # type: ignore[type-arg]
+    ready = multiprocessing.Event()
+    server = multiprocessing.Process(target=_serve, args=(port, counter, ready), daemon=True)
+    server.start()
+    ready.wait(20)
+    n = args.messages
+    try:
+        with Progress(console=console) as progress:
+            setup = progress.add_task("Outbox vullen en voorbereiden", total=None)
+            queue_messages(db, n)
+            messages = prepared_messages(db)
+            progress.update(setup, total=1, completed=1)
+
+            raw_task = progress.add_task("Ruwe aiosmtplib-lus", total=n)
+            start = time.perf_counter()
+            asyncio.run(raw_send(port, messages, lambda k: progress.advance(raw_task, k)))
+            raw_seconds = time.perf_counter() - start
+            raw_received = counter.value
+
+            outbox_task = progress.add_task("Outbox via deliver_due", total=n)
+            start = time.perf_counter()
+            report = delivery.deliver_due(
+                db,
+                limit=n,
+                batch_size=args.batch_size,
+                smtp=SmtpConfig(host="127.0.0.1", port=port),
+                progress=lambda k: progress.advance(outbox_task, k),
+            )
+            outbox_seconds = time.perf_counter() - start
+            outbox_received = counter.value - raw_received
+    finally:
+        server.terminate()
+        db.dispose()
+
+    raw_rate = n / raw_seconds
+    outbox_rate = report.verzonden / outbox_seconds
+    grid = Table(title=f"Delivery of {n} messages ({db.engine.dialect.name})")
+    for column in ("run", "seconds", "messages/s", "received"):
+        grid.add_column(column)
+    grid.add_row("raw aiosmtplib loop", f"{raw_seconds:.2f}", f"{raw_rate:.0f}", str(raw_received))
+    grid.add_row(
+        f"outbox deliver_due (batch {args.batch_size})",
+        f"{outbox_seconds:.2f}",
+        f"{outbox_rate:.0f}",
+        str(outbox_received),
+    )
+    console.print(grid)
+    console.print(f"ratio outbox/raw: {outbox_rate / raw_rate:.2f}  ({report.samenvatting})")
+    ok = raw_received == n and outbox_received == n and report.verzonden == n
+    if not ok:
+        console.print("[red]not every message arrived exactly once[/]")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
