@@ -65,6 +65,12 @@ DEPLOYMENTS: list[Deployment] = [
         description="Proposes the best adviseur for every waiting traject; a medewerker confirms.",
         cron="30 7 * * 1-5",
     ),
+    Deployment(
+        name="invoice-run",
+        entrypoint="flows.invoicing:invoice_run",
+        description="Makes last month's concept invoices (one per school) for finance to review.",
+        cron="0 6 1 * *",
+    ),
 ]
 
 #: what casework.orchestration triggers after a step wrote outbox rows

@@ -257,3 +257,15 @@ def test_approve_needs_a_billing_address(db: Database, finance: FinanceData) -> 
             )
             == 0
         )
+
+
+def test_invoice_run_flow_body_makes_concepts(db: Database, finance: FinanceData) -> None:
+    """The flow's logic without Prefect: it calls the same idempotent run."""
+    from flows.invoicing import make_concepts
+
+    traject = finance.traject("lv")
+    add_many(db, traject, 2)
+    first = make_concepts.fn("2026-11")
+    second = make_concepts.fn("2026-11")
+    assert (first["regels"], first["bedrag_excl"]) == (2, "571.50")
+    assert second["regels"] == 0
