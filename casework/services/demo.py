@@ -10,12 +10,15 @@ import random
 import string
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
 from casework.db import Database
-from casework.db.models import Bestuur
-from casework.services import adviseurs, organisaties, trajecten
+from casework.db.models import Bestuur, Traject
+from casework.errors import StepNotAllowed
+from casework.matching.themas import THEMAS
+from casework.services import adviseurs, matching, organisaties, trajecten
 
 PLAATSEN = [
     "Groningen",
@@ -151,14 +154,16 @@ def generate(
         if progress:
             progress(min(done, total), total)
 
-    adviseur_emails = []
+    adviseur_emails: list[str] = []
     for _ in range(max(4, besturen // 2)):
         naam = _persoon(rng)
         email = _mail(naam, "adviseurs.example.nl")
         if email in adviseur_emails:
             continue
         try:
-            adviseurs.add_adviseur(db, naam=naam, email=email)
+            adviseurs.add_adviseur(
+                db, naam=naam, email=email, **_profiel(seed, len(adviseur_emails))
+            )
             made["adviseurs"] += 1
         except Exception:  # already there from an earlier demo run
             pass
@@ -239,6 +244,7 @@ def _traject(
         actor=actor,
         at=start,
     )
+    _themas(db, t.id, t.hulpvraag)
     at = start
     if doel == "aanmelding":
         return
@@ -259,7 +265,8 @@ def _traject(
         if fase == "bestuursscan" and rng.random() < 0.4 and stop_at != "bestuursscan":
             continue
         if fase == "kennismaking":
-            trajecten.koppel(db, traject_id=t.id, adviseur=rng.choice(adviseur_emails), actor=actor)
+            when = min(at + timedelta(days=1), datetime.now(UTC))
+            _koppel(db, t.id, rng.choice(adviseur_emails), adviseur_emails, actor, when)
         step(fase, None)
         if fase == stop_at:
             break
@@ -267,3 +274,49 @@ def _traject(
         step("gestopt", "Het bestuur heeft het traject ingetrokken.")
     elif doel == "gepauzeerd":
         step("gepauzeerd", "Zomervakantie")
+
+
+def _profiel(seed: int, index: int) -> dict[str, Any]:
+    """What matching needs of a demo adviseur (its own random stream: the rest stays as it was)."""
+    rng = random.Random(seed * 1000 + index)
+    return {
+        "sectoren": [["po", "so", "vo"], ["po", "so"], ["po", "vo"]][index % 3],
+        "expertise": rng.sample(sorted(THEMAS), rng.randint(2, 3)),
+        "regio": rng.choice(["noord", "midden", "zuid"]),
+        "capaciteit": rng.choice([12, 16, 20]),
+        "max_trajecten": rng.randint(5, 8),
+    }
+
+
+def _koppel(
+    db: Database, traject_id: int, first: str, emails: list[str], actor: str, at: datetime
+) -> None:
+    """Confirm an admissible adviseur (the hard rules hold for demo data too), who accepts."""
+    others = [e for e in emails if e != first]
+    random.Random(traject_id).shuffle(others)
+    for email in [first, *others]:
+        try:
+            matching.confirm(db, traject_id=traject_id, adviseur=email, actor=actor, at=at)
+        except StepNotAllowed:
+            continue
+        matching.accept(db, traject_id=traject_id, actor=email, at=at)
+        return
+    # every adviseur full: record one directly, so the demo still shows later phases
+    trajecten.koppel(db, traject_id=traject_id, adviseur=first, actor=actor)
+
+
+#: the themes a medewerker records at intake for each demo question
+VRAAG_THEMAS = {
+    VRAGEN[0]: ["kwaliteitszorg"],
+    VRAGEN[1]: ["onderwijsproces", "zicht-op-ontwikkeling"],
+    VRAGEN[2]: ["resultaten", "onderwijsproces"],
+    VRAGEN[3]: ["bestuur", "kwaliteitszorg"],
+    VRAGEN[4]: ["kwaliteitscultuur", "bestuur"],
+}
+
+
+def _themas(db: Database, traject_id: int, vraag: str | None) -> None:
+    with db.transaction() as session:
+        traject = session.get(Traject, traject_id)
+        assert traject is not None
+        matching.set_themas(session, traject, VRAAG_THEMAS.get(vraag or "", []))

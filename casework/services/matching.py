@@ -12,7 +12,7 @@ decline  → back to waiting, that adviseur excluded for this traject, the medew
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -215,6 +215,7 @@ def confirm(
     expected_version: int | None = None,
     peildatum: date | None = None,
     dagdelen_per_traject: int = DAGDELEN_PER_TRAJECT,
+    at: datetime | None = None,
 ) -> Any:
     """A medewerker confirms the proposal (or names another adviseur, checked the same way).
 
@@ -223,8 +224,8 @@ def confirm(
     """
     from casework.services.trajecten import _append_event, _commit_guarded, _read
 
-    ctx = _context(peildatum, dagdelen_per_traject)
-    now = utcnow()
+    now = at or utcnow()
+    ctx = _context(peildatum or now.date(), dagdelen_per_traject)
 
     def work(session: Session) -> Any:
         traject = _load(session, traject_id)
@@ -328,14 +329,21 @@ def _current_adviseur(session: Session, traject: Traject, adviseur_id: int | Non
     return traject.adviseur
 
 
-def accept(db: Database, *, traject_id: int, actor: str, adviseur_id: int | None = None) -> Any:
+def accept(
+    db: Database,
+    *,
+    traject_id: int,
+    actor: str,
+    adviseur_id: int | None = None,
+    at: datetime | None = None,
+) -> Any:
     """The adviseur accepts the assignment: the traject may now go to kennismaking.
 
     `adviseur_id` (from a signed link) makes sure the assignment is still theirs.
     """
     from casework.services.trajecten import _append_event, _commit_guarded, _own_oordelen, _read
 
-    now = utcnow()
+    now = at or utcnow()
 
     def work(session: Session) -> Any:
         traject = _load(session, traject_id)
@@ -380,7 +388,13 @@ def accept(db: Database, *, traject_id: int, actor: str, adviseur_id: int | None
 
 
 def decline(
-    db: Database, *, traject_id: int, reden: str, actor: str, adviseur_id: int | None = None
+    db: Database,
+    *,
+    traject_id: int,
+    reden: str,
+    actor: str,
+    adviseur_id: int | None = None,
+    at: datetime | None = None,
 ) -> Any:
     """The adviseur declines: the traject waits again, without that adviseur from now on.
 
@@ -391,7 +405,7 @@ def decline(
     text = validation.tekst(reden, "reden", 2000)
     if not text:
         raise InvalidInput("Geef een reden waarom je het traject afwijst (--reden).")
-    now = utcnow()
+    now = at or utcnow()
 
     def work(session: Session) -> Any:
         traject = _load(session, traject_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -93,30 +94,42 @@ def adviseur_infos(session: Session, only: Iterable[int] | None = None) -> list[
     if only is not None:
         query = query.where(Adviseur.id.in_(list(only)))
     adviseurs = list(session.scalars(query))
-    wanted = {a.id for a in adviseurs}
+    wanted = [a.id for a in adviseurs]
+
+    def of(select_: Any, column: Any) -> Any:
+        # one adviseur (a confirm) reads only its own rows; a run reads them all
+        return select_ if only is None else select_.where(column.in_(wanted))
+
     profielen = {
         p.adviseur_id: p
-        for p in session.scalars(select(AdviseurProfiel))
-        if p.adviseur_id in wanted
+        for p in session.scalars(of(select(AdviseurProfiel), AdviseurProfiel.adviseur_id))
     }
     sectoren: dict[int, set[str]] = defaultdict(set)
     for adviseur_id, sector in session.execute(
-        select(AdviseurSector.adviseur_id, AdviseurSector.sector)
+        of(select(AdviseurSector.adviseur_id, AdviseurSector.sector), AdviseurSector.adviseur_id)
     ):
         sectoren[adviseur_id].add(sector)
     expertise: dict[int, set[str]] = defaultdict(set)
     for adviseur_id, thema in session.execute(
-        select(AdviseurExpertise.adviseur_id, AdviseurExpertise.thema)
+        of(
+            select(AdviseurExpertise.adviseur_id, AdviseurExpertise.thema),
+            AdviseurExpertise.adviseur_id,
+        )
     ):
         expertise[adviseur_id].add(thema)
     afwezig: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for adviseur_id, van, tot in session.execute(
-        select(AdviseurAfwezigheid.adviseur_id, AdviseurAfwezigheid.van, AdviseurAfwezigheid.tot)
+        of(
+            select(
+                AdviseurAfwezigheid.adviseur_id, AdviseurAfwezigheid.van, AdviseurAfwezigheid.tot
+            ),
+            AdviseurAfwezigheid.adviseur_id,
+        )
     ):
         afwezig[adviseur_id].append((van, tot))
     conflict_besturen: dict[int, set[int]] = defaultdict(set)
     conflict_scholen: dict[int, set[int]] = defaultdict(set)
-    for c in session.scalars(select(AdviseurConflict)):
+    for c in session.scalars(of(select(AdviseurConflict), AdviseurConflict.adviseur_id)):
         if c.bestuur_id is not None:
             conflict_besturen[c.adviseur_id].add(c.bestuur_id)
         if c.school_id is not None:
@@ -124,8 +137,11 @@ def adviseur_infos(session: Session, only: Iterable[int] | None = None) -> list[
     actief: dict[int, int] = defaultdict(int)
     besturen: dict[int, set[int]] = defaultdict(set)
     for holder, bestuur_id in session.execute(
-        select(Traject.adviseur_id, Traject.bestuur_id).where(
-            Traject.adviseur_id.is_not(None), Traject.fase.not_in(final_fasen())
+        of(
+            select(Traject.adviseur_id, Traject.bestuur_id).where(
+                Traject.adviseur_id.is_not(None), Traject.fase.not_in(final_fasen())
+            ),
+            Traject.adviseur_id,
         )
     ):
         if holder is not None:
