@@ -40,7 +40,7 @@ def instance(
         max_trajecten = rng.randint(2, 6)
         dagdelen = rng.choice([8, 10, 12, 16])
         limiet = min(max_trajecten, dagdelen // 2)
-        actief_nu = rng.randint(0, limiet)
+        actief_nu = rng.randint(0, limiet // 2)
         van = PEILDATUM + timedelta(days=rng.randint(-30, 60))
         adviseurs.append(
             AdviseurInfo(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -211,10 +212,17 @@ class _Matrices:
     vrij: NDArray[np.int64]
     #: the spread part of each adviseur's first new traject
     spread0: NDArray[np.float64]
+    #: expertise + regio + continuiteit: the score without the spread part
+    base: NDArray[np.float64]
+    #: per adviseur: how many trajecten fit at all, and how many they hold now
+    limiet: NDArray[np.float64]
+    actief: NDArray[np.float64]
 
-    @property
-    def base(self) -> NDArray[np.float64]:
-        return self.expertise + self.regio + self.continuiteit
+    def spread(self, ctx: Context, cols: NDArray[np.int64], slots: NDArray[np.int64]) -> Any:
+        """The spread part for adviseurs `cols` taking their `slots`-th new traject."""
+        limiet = self.limiet[cols]
+        value = np.clip(1 - (self.actief[cols] + slots) / np.maximum(limiet, 1), 0.0, None)
+        return ctx.weights.spreiding * np.where(limiet > 0, value, 0.0)
 
 
 def _matrices(
@@ -267,22 +275,18 @@ def _matrices(
     t_reg = np.array([code.get(t.regio or "", -1) for t in trajecten], dtype=np.int64)
     a_reg = np.array([code.get(a.regio or "", -2) for a in adviseurs], dtype=np.int64)
     regio = w.regio * (t_reg[:, None] == a_reg[None, :]).astype(np.float64)
-    spread0 = _spread_vector(adviseurs, ctx, np.zeros(m, dtype=np.int64))
-    return _Matrices(ok, expertise, regio, cont, vrij, spread0)
+    limiet = np.array([a.limiet(ctx.dagdelen_per_traject) for a in adviseurs], dtype=np.float64)
+    actief = np.array([a.actieve_trajecten for a in adviseurs], dtype=np.float64)
+    mx = _Matrices(
+        ok, expertise, regio, cont, vrij, np.zeros(m), expertise + regio + cont, limiet, actief
+    )
+    everyone = np.arange(m)
+    mx.spread0 = mx.spread(ctx, everyone, np.zeros(m, dtype=np.int64))
+    return mx
 
 
 def _bits(sectoren: frozenset[str]) -> int:
     return sum(SECTOR_BITS.get(s, 0) for s in sectoren)
-
-
-def _spread_vector(
-    adviseurs: Sequence[AdviseurInfo], ctx: Context, used: NDArray[np.int64]
-) -> NDArray[np.float64]:
-    limiet = np.array([a.limiet(ctx.dagdelen_per_traject) for a in adviseurs], dtype=np.float64)
-    actief = np.array([a.actieve_trajecten for a in adviseurs], dtype=np.float64)
-    safe = np.where(limiet > 0, limiet, 1.0)
-    value = ctx.weights.spreiding * np.clip(1 - (actief + used) / safe, 0.0, None)
-    return np.where(limiet > 0, value, 0.0)
 
 
 def match(
@@ -300,11 +304,7 @@ def match(
         col_adv = np.repeat(np.arange(m), useful)
         col_slot = np.concatenate([np.arange(k) for k in useful]) if useful.sum() else col_adv
         if len(col_adv):
-            limiet = np.array([a.limiet(ctx.dagdelen_per_traject) for a in adviseurs], float)
-            actief = np.array([a.actieve_trajecten for a in adviseurs], dtype=np.float64)
-            spread = ctx.weights.spreiding * np.clip(
-                1 - (actief[col_adv] + col_slot) / np.maximum(limiet[col_adv], 1), 0.0, None
-            )
+            spread = mx.spread(ctx, col_adv, col_slot)
             # one more assignment must outweigh any score the others could gain by it
             bonus = (n + 1) * ctx.weights.maximum + 1.0
             value = np.where(mx.admissible[:, col_adv], bonus + base[:, col_adv] + spread, 0.0)
@@ -422,13 +422,14 @@ def greedy(
     mx = _matrices(trajecten, adviseurs, ctx)
     base = mx.base
     used = np.zeros(len(adviseurs), dtype=np.int64)
+    everyone = np.arange(len(adviseurs))
     result = []
     for i, traject in enumerate(trajecten):
         free = mx.admissible[i] & (used < mx.vrij)
         if not free.any():
             result.append(Voorstel(traject.id, None, None, 0.0, {}, ()))
             continue
-        scores = np.where(free, base[i] + _spread_vector(adviseurs, ctx, used), -np.inf)
+        scores = np.where(free, base[i] + mx.spread(ctx, everyone, used), -np.inf)
         j = int(np.argmax(scores))
         parts = score_parts(traject, adviseurs[j], ctx, int(used[j]))
         used[j] += 1

@@ -11,12 +11,11 @@ decline  → back to waiting, that adviseur excluded for this traject, the medew
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -24,163 +23,33 @@ from casework.db.base import utcnow
 from casework.db.matching import AdviseurToewijzing, MatchUitsluiting, MatchVoorstel, TrajectThema
 from casework.db.models import Adviseur, Traject
 from casework.errors import InvalidInput, NotFound, StepNotAllowed
-from casework.matching import Context, match
+from casework.matching import Context
 from casework.matching.engine import admissible
 from casework.matching.themas import parse_themas
 from casework.services import links, outbox, validation
 from casework.services.adviseurs import find_adviseur
-from casework.services.matching_data import (
-    MATCHING,
-    adviseur_infos,
-    traject_infos,
-    waiting_trajecten,
+from casework.services.matching_data import MATCHING, adviseur_infos, traject_infos
+from casework.services.matching_run import (  # noqa: F401  (the API of matching, in one place)
+    DAGDELEN_PER_TRAJECT,
+    RunRead,
+    VoorstelRead,
+    _context,
+    list_voorstellen,
+    run,
 )
 from casework.services.programmas import definition
 from casework.settings import get_settings
-
-#: dagdelen per month a traject is assumed to take from an adviseur's capacity (default)
-DAGDELEN_PER_TRAJECT = 2
-
-
-class VoorstelRead(BaseModel):
-    id: int
-    ronde: str
-    traject_id: int
-    referentie: str
-    organisatie: str
-    themas: list[str]
-    adviseur_id: int | None
-    adviseur_naam: str | None
-    adviseur_email: str | None
-    score: float
-    onderdelen: dict[str, float]
-    alternatieven: list[dict[str, Any]]
-    reden: str | None
-    status: str
-    uitleg: str
-
-
-class RunRead(BaseModel):
-    ronde: str
-    wachtend: int
-    toegewezen: int
-    totaal_score: float
-    voorstellen: list[VoorstelRead]
 
 
 class ToewijzingRead(BaseModel):
     traject_id: int
     adviseur: str
     status: str
-    van: Any
-    geaccepteerd_op: Any
-    tot: Any
+    van: datetime
+    geaccepteerd_op: datetime | None
+    tot: datetime | None
     door: str
     reden: str | None
-
-
-def _context(peildatum: date | None, dagdelen_per_traject: int) -> Context:
-    return Context(peildatum=peildatum or date.today(), dagdelen_per_traject=dagdelen_per_traject)
-
-
-def _uitleg(v: MatchVoorstel, adviseur_naam: str | None) -> str:
-    if v.adviseur_id is None:
-        return v.reden or "Geen adviseur gevonden."
-    parts = ", ".join(f"{k} {x:.1f}" for k, x in v.onderdelen.items())
-    text = f"{adviseur_naam}: score {v.score:.1f} ({parts})."
-    if v.alternatieven:
-        alts = ", ".join(f"{a['naam']} ({a['score']:.1f})" for a in v.alternatieven)
-        text += f" Alternatieven: {alts}."
-    return text
-
-
-def _voorstel_read(session: Session, v: MatchVoorstel) -> VoorstelRead:
-    traject = session.get(Traject, v.traject_id)
-    assert traject is not None
-    adviseur = session.get(Adviseur, v.adviseur_id) if v.adviseur_id else None
-    themas = session.scalars(
-        select(TrajectThema.thema).where(TrajectThema.traject_id == traject.id)
-    )
-    return VoorstelRead(
-        id=v.id,
-        ronde=v.ronde,
-        traject_id=traject.id,
-        referentie=traject.referentie,
-        organisatie=traject.organisatie_naam,
-        themas=sorted(themas),
-        adviseur_id=v.adviseur_id,
-        adviseur_naam=adviseur.naam if adviseur else None,
-        adviseur_email=adviseur.email if adviseur else None,
-        score=v.score,
-        onderdelen=v.onderdelen,
-        alternatieven=v.alternatieven,
-        reden=v.reden,
-        status=v.status,
-        uitleg=_uitleg(v, adviseur.naam if adviseur else None),
-    )
-
-
-def run(
-    db: Database,
-    *,
-    peildatum: date | None = None,
-    dagdelen_per_traject: int = DAGDELEN_PER_TRAJECT,
-) -> RunRead:
-    """Propose an adviseur for every waiting traject, all optimised together; store proposals.
-
-    Earlier open proposals are superseded, so running it again (by hand or on a schedule) is
-    safe: the newest run is the one a medewerker confirms.
-    """
-    if dagdelen_per_traject < 1:
-        raise InvalidInput("Het aantal dagdelen per traject moet minstens 1 zijn.")
-    ctx = _context(peildatum, dagdelen_per_traject)
-    ronde = f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    with db.transaction() as session:
-        waiting = waiting_trajecten(session)
-        result = match(traject_infos(session, waiting), adviseur_infos(session), ctx)
-        session.execute(
-            update(MatchVoorstel).where(MatchVoorstel.status == "open").values(status="vervallen")
-        )
-        rows = []
-        for v in result.voorstellen:
-            row = MatchVoorstel(
-                ronde=ronde,
-                traject_id=v.traject_id,
-                adviseur_id=v.adviseur_id,
-                score=round(v.score, 4),
-                onderdelen={k: round(x, 4) for k, x in v.onderdelen.items()},
-                alternatieven=[
-                    {
-                        "adviseur_id": a.adviseur_id,
-                        "naam": a.naam,
-                        "score": round(a.score, 4),
-                        "onderdelen": {k: round(x, 4) for k, x in a.onderdelen.items()},
-                    }
-                    for a in v.alternatieven
-                ],
-                reden=v.reden,
-                status="open",
-            )
-            session.add(row)
-            rows.append(row)
-        session.flush()
-        return RunRead(
-            ronde=ronde,
-            wachtend=len(waiting),
-            toegewezen=result.toegewezen,
-            totaal_score=round(result.totaal_score, 4),
-            voorstellen=[_voorstel_read(session, row) for row in rows],
-        )
-
-
-def list_voorstellen(db: Database, *, alleen_open: bool = True) -> list[VoorstelRead]:
-    """The proposals of the latest run (open ones by default), highest score first."""
-    with db.read() as session:
-        query = select(MatchVoorstel).order_by(MatchVoorstel.id.desc())
-        if alleen_open:
-            query = query.where(MatchVoorstel.status == "open")
-        rows = list(session.scalars(query.limit(5000)))
-        return [_voorstel_read(session, row) for row in rows]
 
 
 def _load(session: Session, traject_id: int) -> Traject:
