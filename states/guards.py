@@ -34,6 +34,8 @@ class GuardContext:
     adviseur_geaccepteerd: bool = False
     reden: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    #: whether `oordelen` and `school_oordelen` were read (a step without guards skips them)
+    facts_read: bool = True
 
 
 def guard(name: str) -> Callable[[GuardFn], GuardFn]:

@@ -79,6 +79,19 @@ def _condition(transition: TransitionDef) -> Any:
 
 
 _MACHINES: dict[int, tuple[ProgrammeDefinition, Machine]] = {}
+#: per definition: the transitions out of each phase (built once; definitions never change)
+_OUT_OF: dict[int, tuple[ProgrammeDefinition, dict[str, list[TransitionDef]]]] = {}
+
+
+def _transitions_out_of(definition: ProgrammeDefinition, phase: str) -> list[TransitionDef]:
+    cached = _OUT_OF.get(id(definition))
+    if cached is None:
+        by_phase: dict[str, list[TransitionDef]] = {name: [] for name in definition.phase_names}
+        for transition in all_transitions(definition):
+            for source in transition.source:
+                by_phase[source].append(transition)
+        cached = _OUT_OF[id(definition)] = (definition, by_phase)
+    return cached[1].get(phase, [])
 
 
 def _machine(definition: ProgrammeDefinition) -> Machine:
@@ -122,7 +135,7 @@ class TrajectMachine:
         self.paused_from = paused_from
 
     def _candidates(self) -> list[TransitionDef]:
-        return [t for t in all_transitions(self.definition) if self.fase in t.source]
+        return _transitions_out_of(self.definition, self.fase)
 
     def steps(self, ctx: GuardContext) -> list[Step]:
         """Every step out of the current phase, allowed or not, with the reason when not.
@@ -177,13 +190,11 @@ class TrajectMachine:
         """Take the step to `target`; returns (trigger, new phase) or raises `StepRefused`."""
         trigger = self.resolve(target)
         machine = _machine(self.definition)
-        model = _Model(ctx=ctx, paused_from=self.paused_from)
-        machine.add_model(model, initial=self.fase)
-        try:
-            moved = getattr(model, trigger)()
-            new_phase = model.state
-        finally:
-            machine.remove_model(model)
+        # the event is triggered on a throw-away model in the current phase; not adding it to
+        # the shared machine (add_model/remove_model) keeps threads apart and a step cheap
+        model = _Model(ctx=ctx, paused_from=self.paused_from, state=self.fase)
+        moved = machine.events[trigger].trigger(model)
+        new_phase = model.state
         if not moved:
             for transition in self._candidates():
                 if transition.trigger == trigger:
@@ -192,6 +203,13 @@ class TrajectMachine:
                         raise StepRefused(" ".join(messages))
             raise StepRefused(f"De stap {trigger} is nu niet mogelijk.")
         return trigger, new_phase
+
+    def guards(self, target: str) -> frozenset[str]:
+        """The guards (besides a required reason) the step to `target` checks."""
+        trigger = self.resolve(target)
+        return frozenset(
+            name for t in self._candidates() if t.trigger == trigger for name in t.guards
+        )
 
     def allows(self, trigger: str, dest: str) -> bool:
         """Whether the definition has a step `trigger` from the current phase to `dest`."""

@@ -137,6 +137,20 @@ def latest_oordelen(
     return list(latest.values())
 
 
+def latest_school_oordelen(session: Session, *, bestuur_id: int) -> list[str]:
+    """The latest verdict per standard of every school of a bestuur, in one query."""
+    query = (
+        select(Oordeel.school_id, Oordeel.standaard, Oordeel.oordeel)
+        .join(School, School.id == Oordeel.school_id)
+        .where(School.bestuur_id == bestuur_id)
+        .order_by(Oordeel.school_id, Oordeel.datum.desc(), Oordeel.id.desc())
+    )
+    latest: dict[tuple[int | None, str | None], str] = {}
+    for school_id, standaard, oordeel in session.execute(query):
+        latest.setdefault((school_id, standaard), oordeel)
+    return list(latest.values())
+
+
 def list_besturen(db: Database) -> list[BestuurRead]:
     with db.read() as session:
         return [

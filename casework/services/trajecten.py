@@ -25,6 +25,7 @@ from casework.services.organisaties import (
     find_bestuur,
     find_school,
     latest_oordelen,
+    latest_school_oordelen,
     record_oordeel,
 )
 from casework.services.programmas import definition
@@ -93,17 +94,17 @@ class EventRead(BaseModel):
 # -- reading ---------------------------------------------------------------------------------
 
 
+#: what every read of one traject needs, in the same query (built once: options are immutable)
+_LOAD_OPTIONS = (
+    joinedload(Traject.bestuur),
+    joinedload(Traject.school),
+    joinedload(Traject.contact),
+    joinedload(Traject.adviseur),
+)
+
+
 def _load(session: Session, traject_id: int) -> Traject:
-    traject = session.get(
-        Traject,
-        traject_id,
-        options=[
-            joinedload(Traject.bestuur),
-            joinedload(Traject.school),
-            joinedload(Traject.contact),
-            joinedload(Traject.adviseur),
-        ],
-    )
+    traject = session.get(Traject, traject_id, options=_LOAD_OPTIONS)
     if traject is None:
         raise NotFound(
             f"Traject {traject_id} bestaat niet. Zoek het id op met 'casework traject list'."
@@ -318,24 +319,34 @@ def history(db: Database, *, traject_id: int) -> list[EventRead]:
 # -- guards ----------------------------------------------------------------------------------
 
 
-def guard_context(session: Session, traject: Traject, reden: str | None = None) -> GuardContext:
-    """The facts the programme's guards look at, read from the database."""
+def guard_context(
+    session: Session,
+    traject: Traject,
+    reden: str | None = None,
+    *,
+    organisation_facts: bool = True,
+) -> GuardContext:
+    """The facts the programme's guards look at, read from the database.
+
+    Without `organisation_facts` the inspection verdicts are not read (a step whose transition
+    has no guards never looks at them); the rest comes with the loaded traject for free.
+    """
+    oordelen: list[str] = []
     school_oordelen: list[str] = []
-    if traject.school_id is None:
-        school_ids = session.scalars(
-            select(School.id).where(School.bestuur_id == traject.bestuur_id)
-        )
-        for school_id in school_ids:
-            school_oordelen.extend(latest_oordelen(session, school_id=school_id))
+    if organisation_facts:
+        oordelen = _own_oordelen(session, traject)
+        if traject.school_id is None:
+            school_oordelen = latest_school_oordelen(session, bestuur_id=traject.bestuur_id)
     return GuardContext(
         programma=traject.programma,
         hulpvraag=traject.hulpvraag,
         risico=traject.risico,
-        oordelen=tuple(_own_oordelen(session, traject)),
+        oordelen=tuple(oordelen),
         school_oordelen=tuple(school_oordelen),
         adviseur=traject.adviseur.email if traject.adviseur else None,
         adviseur_geaccepteerd=traject.adviseur_geaccepteerd,
         reden=reden,
+        facts_read=organisation_facts,
     )
 
 
@@ -554,7 +565,11 @@ def advance(
             raise ConcurrentChange()
         machine = _machine(traject)
         try:
-            trigger, new_phase = machine.fire(target, guard_context(session, traject, reden))
+            # a step without guards (pause, resume, most forward steps) needs no verdicts read
+            ctx = guard_context(
+                session, traject, reden, organisation_facts=bool(machine.guards(target))
+            )
+            trigger, new_phase = machine.fire(target, ctx)
         except StepRefused as exc:
             raise StepNotAllowed(str(exc)) from None
         old_phase = traject.fase
@@ -583,7 +598,7 @@ def advance(
         if resultaat:
             traject.resultaat = validation.naam(resultaat, "resultaat", 40)
         session.flush()
-        return _read(session, traject)
+        return _read(session, traject, list(ctx.oordelen) if ctx.facts_read else None)
 
     return _commit_guarded(db, work)
 

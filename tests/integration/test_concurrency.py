@@ -29,8 +29,8 @@ def race(
     connections: set[int] = set()
     real = trajecten.guard_context
 
-    def guard_context_then_wait(session: Any, traject: Any, reden: Any = None) -> Any:
-        ctx = real(session, traject, reden)
+    def guard_context_then_wait(session: Any, traject: Any, *args: Any, **kwargs: Any) -> Any:
+        ctx = real(session, traject, *args, **kwargs)
         connections.add(id(session.connection().connection.dbapi_connection))
         barrier.wait()
         return ctx
@@ -117,8 +117,8 @@ def test_advance_and_koppel_at_once_on_postgres(
         barrier.wait()
         return found
 
-    def guard_then_wait(session: Any, traject: Any, reden: Any = None) -> Any:
-        ctx = real_guard(session, traject, reden)
+    def guard_then_wait(session: Any, traject: Any, *args: Any, **kwargs: Any) -> Any:
+        ctx = real_guard(session, traject, *args, **kwargs)
         barrier.wait()
         return ctx
 
