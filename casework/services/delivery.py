@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -276,6 +277,15 @@ def _row_update(
     }
 
 
+@dataclass
+class _Batch:
+    token: str
+    rows: list[_Claimed]
+    outgoing: list[Outgoing]
+    failed: list[SendResult]
+    rendered: dict[int, Rendered]
+
+
 def deliver_due(
     db: Database,
     *,
@@ -293,20 +303,35 @@ def deliver_due(
     config = smtp or smtp_config(settings)
     report = DeliveryReport()
     remaining = limit
-    while remaining > 0:
-        at = now or utcnow()
-        token, rows = _claim(db, at, min(batch_size, remaining))
+
+    def next_batch() -> _Batch | None:
+        nonlocal remaining
+        if remaining <= 0:
+            return None
+        token, rows = _claim(db, now or utcnow(), min(batch_size, remaining))
         if not rows:
-            break
+            return None
         remaining -= len(rows)
-        outgoing, failed, rendered = _prepare(rows, settings.mail_from)
-        results = send_batch(config, outgoing) + failed
-        batch = _mark(db, token, rows, results, rendered, now or utcnow())
-        report.verzonden += batch.verzonden
-        report.mislukt += batch.mislukt
-        report.uitgesteld += batch.uitgesteld
-        if progress is not None:
-            progress(len(rows))
+        return _Batch(token, rows, *_prepare(rows, settings.mail_from))
+
+    # While one batch is on the wire (a thread of its own, one connection), this thread records
+    # the previous batch and claims and renders the next: the database and the templates keep
+    # pace with the SMTP server instead of taking turns with it. Only this thread uses the
+    # database; at most two batches are claimed at a time.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp") as wire:
+        batch = next_batch()
+        sending = wire.submit(send_batch, config, batch.outgoing) if batch else None
+        while batch is not None and sending is not None:
+            following = next_batch()
+            results = sending.result() + batch.failed
+            sending = wire.submit(send_batch, config, following.outgoing) if following else None
+            done = _mark(db, batch.token, batch.rows, results, batch.rendered, now or utcnow())
+            report.verzonden += done.verzonden
+            report.mislukt += done.mislukt
+            report.uitgesteld += done.uitgesteld
+            if progress is not None:
+                progress(len(batch.rows))
+            batch = following
     if report.verzonden or report.mislukt or report.uitgesteld:
         log.info("%s", report.samenvatting)
     return report
