@@ -170,7 +170,9 @@ def main() -> int:
                     before = counter.value
                     start = time.perf_counter()
                     if which == "raw":
-                        asyncio.run(raw_send(port, messages, lambda k, task=task: progress.advance(task, k)))
+                        asyncio.run(
+                            raw_send(port, messages, lambda k, task=task: progress.advance(task, k))
+                        )
                         raw_times.append(time.perf_counter() - start)
                     else:
                         reset_outbox(db)
