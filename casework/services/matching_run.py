@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from casework.db import Database
 from casework.db.base import utcnow
@@ -63,30 +64,53 @@ def _uitleg(v: MatchVoorstel, adviseur_naam: str | None) -> str:
     return text
 
 
-def _voorstel_read(session: Session, v: MatchVoorstel) -> VoorstelRead:
-    traject = session.get(Traject, v.traject_id)
-    assert traject is not None
-    adviseur = session.get(Adviseur, v.adviseur_id) if v.adviseur_id else None
-    themas = session.scalars(
-        select(TrajectThema.thema).where(TrajectThema.traject_id == traject.id)
-    )
-    return VoorstelRead(
-        id=v.id,
-        ronde=v.ronde,
-        traject_id=traject.id,
-        referentie=traject.referentie,
-        organisatie=traject.organisatie_naam,
-        themas=sorted(themas),
-        adviseur_id=v.adviseur_id,
-        adviseur_naam=adviseur.naam if adviseur else None,
-        adviseur_email=adviseur.email if adviseur else None,
-        score=v.score,
-        onderdelen=v.onderdelen,
-        alternatieven=v.alternatieven,
-        reden=v.reden,
-        status=v.status,
-        uitleg=_uitleg(v, adviseur.naam if adviseur else None),
-    )
+def _reads(session: Session, rows: list[MatchVoorstel]) -> list[VoorstelRead]:
+    """The proposals as read models, with a handful of queries however many there are."""
+    traject_ids = sorted({v.traject_id for v in rows})
+    trajecten: dict[int, Traject] = {}
+    themas: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(traject_ids), 500):
+        chunk = traject_ids[start : start + 500]
+        query = (
+            select(Traject)
+            .where(Traject.id.in_(chunk))
+            .options(joinedload(Traject.school), joinedload(Traject.bestuur))
+        )
+        trajecten.update((t.id, t) for t in session.scalars(query))
+        for traject_id, thema in session.execute(
+            select(TrajectThema.traject_id, TrajectThema.thema).where(
+                TrajectThema.traject_id.in_(chunk)
+            )
+        ):
+            themas[traject_id].append(thema)
+    adviseurs = {
+        a_id: (naam, email)
+        for a_id, naam, email in session.execute(select(Adviseur.id, Adviseur.naam, Adviseur.email))
+    }
+    result = []
+    for v in rows:
+        traject = trajecten[v.traject_id]
+        naam, email = adviseurs.get(v.adviseur_id or 0, (None, None))
+        result.append(
+            VoorstelRead(
+                id=v.id,
+                ronde=v.ronde,
+                traject_id=traject.id,
+                referentie=traject.referentie,
+                organisatie=traject.organisatie_naam,
+                themas=sorted(themas[traject.id]),
+                adviseur_id=v.adviseur_id,
+                adviseur_naam=naam,
+                adviseur_email=email,
+                score=v.score,
+                onderdelen=v.onderdelen,
+                alternatieven=v.alternatieven,
+                reden=v.reden,
+                status=v.status,
+                uitleg=_uitleg(v, naam),
+            )
+        )
+    return result
 
 
 def run(
@@ -138,15 +162,14 @@ def run(
             wachtend=len(waiting),
             toegewezen=result.toegewezen,
             totaal_score=round(result.totaal_score, 4),
-            voorstellen=[_voorstel_read(session, row) for row in rows],
+            voorstellen=_reads(session, rows),
         )
 
 
 def list_voorstellen(db: Database, *, alleen_open: bool = True) -> list[VoorstelRead]:
     """The proposals of the latest run (open ones by default), highest score first."""
     with db.read() as session:
-        query = select(MatchVoorstel).order_by(MatchVoorstel.id.desc())
+        query = select(MatchVoorstel).order_by(MatchVoorstel.score.desc(), MatchVoorstel.id)
         if alleen_open:
             query = query.where(MatchVoorstel.status == "open")
-        rows = list(session.scalars(query.limit(5000)))
-        return [_voorstel_read(session, row) for row in rows]
+        return _reads(session, list(session.scalars(query.limit(5000))))
