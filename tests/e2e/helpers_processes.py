@@ -60,3 +60,17 @@ def stop_and_check(proc: subprocess.Popen[bytes], timeout: float = 60) -> list[i
         raise
     time.sleep(0.5)
     return [pid for pid in tree if alive(pid)]
+
+
+def processes_with(text: str) -> list[str]:
+    """Command lines of living processes whose environment mentions `text` (our tmp dir)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if text.encode() in (entry / "environ").read_bytes() and alive(int(entry.name)):
+                found.append(cmdline(int(entry.name)))
+        except OSError:
+            continue
+    return found

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 import yaml
 from aiosmtpd.controller import Controller
 
-from casework.cli.processes import alive, descendants
+from casework.cli.processes import descendants
 from casework.db import Database, migrate
 from casework.db.base import utcnow
 from casework.db.models import OutboxMessage
@@ -32,7 +32,13 @@ from casework.services import outbox
 from casework.settings import get_settings
 from notifications.catcher import CatcherHandler, MailStore
 from tests.conftest import PG_ADMIN_URL, create_pg_schema, drop_pg_schema, pg_available
-from tests.e2e.helpers_processes import cmdline, kill_tree, stop_and_check, wait_for
+from tests.e2e.helpers_processes import (
+    cmdline,
+    kill_tree,
+    processes_with,
+    stop_and_check,
+    wait_for,
+)
 from tests.fixtures_prefect import free_port
 from tests.fixtures_trajecten import Organisaties, lv_traject
 
@@ -205,20 +211,6 @@ def test_production_setup_delivers_survives_a_killed_worker_and_stops_clean(
 
 def caught_ids(store: MailStore) -> set[str | None]:
     return {mail.message_id for mail in store.list()}
-
-
-def processes_with(text: str) -> list[str]:
-    """Command lines of living processes whose environment mentions `text` (our tmp dir)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            if text.encode() in (entry / "environ").read_bytes() and alive(int(entry.name)):
-                found.append(cmdline(int(entry.name)))
-        except OSError:
-            continue
-    return found
 
 
 def statuses(db: Database) -> dict[str, int]:
