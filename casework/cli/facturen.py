@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from casework.cli.common import actor, console, db, print_json, table
 from casework.errors import InvalidInput
-from casework.services import facturen, tarieven
+from casework.services import creditnotas, facturen, factuur_export, tarieven
 from casework.services.factuur_read import FactuurRead
 
 app = typer.Typer(
@@ -97,7 +97,7 @@ def show(
     """Toon een factuur met haar regels (en schrijf desgewenst de PDF)."""
     info = facturen.show(db(), factuur=factuur)
     if pdf is not None:
-        _, content = facturen.pdf(db(), factuur=factuur)
+        _, content = factuur_export.pdf(db(), factuur=factuur)
         pdf.write_bytes(content)
     if as_json:
         print_json(info)
@@ -156,7 +156,7 @@ def credit(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Maak een creditnota (eigen nummer) voor een verstuurde factuur."""
-    result = facturen.credit(db(), factuur=factuur, reden=reden, actor=actor())
+    result = creditnotas.credit(db(), factuur=factuur, reden=reden, actor=actor())
     print_json(result) if as_json else console.print(_line(result))
 
 
@@ -167,7 +167,7 @@ def export(
     uit: Path = typer.Option(Path("."), "--uit", help="Map voor de bestanden"),
 ) -> None:
     """Exporteer de goedgekeurde facturen van een periode: CSV of UBL (NLCIUS) per factuur."""
-    files = facturen.export(db(), periode=periode, formaat=formaat)
+    files = factuur_export.export(db(), periode=periode, formaat=formaat)
     uit.mkdir(parents=True, exist_ok=True)
     for name, content in files:
         (uit / name).write_bytes(content)

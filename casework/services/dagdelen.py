@@ -18,7 +18,7 @@ from casework.db import Database
 from casework.db.finance import DEELLEN, BudgetBlok, Dagdeel, Factuur, FactuurRegel
 from casework.db.models import Adviseur, Traject
 from casework.errors import InvalidInput, NotFound, StepNotAllowed
-from casework.services import facturen
+from casework.services import creditnotas, facturen
 from casework.services.programmas import definition
 
 #: the phases in which adviseur time is spent and registered
@@ -379,7 +379,7 @@ def correct(
         old.vervallen = True
         old.correctie_reden = reden
         session.flush()
-        creditnota = facturen.release_dagdeel(session, dagdeel=old, reden=reden, actor=actor)
+        creditnota = creditnotas.release_dagdeel(session, dagdeel=old, reden=reden, actor=actor)
         new = None
         if not intrekken:
             new = _new_dagdeel(

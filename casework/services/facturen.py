@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -207,7 +207,8 @@ def _run_batch(
         )
     if regels:
         try:
-            session.execute(insert(FactuurRegel), regels)
+            # Core executemany: the ORM bulk path adds nothing here but per-row bookkeeping
+            session.execute(insert(cast(Table, FactuurRegel.__table__)), regels)
         except IntegrityError:
             raise ConcurrentChange("Deze factuurrun") from None
     ids = sorted({existing[key] for key in wanted})
@@ -284,7 +285,7 @@ def show(db: Database, *, factuur: str) -> FactuurDetail:
 # -- steps -----------------------------------------------------------------------------------
 
 
-def _claim(session: Session, factuur_id: int, van: tuple[str, ...], naar: str) -> Factuur:
+def claim(session: Session, factuur_id: int, van: tuple[str, ...], naar: str) -> Factuur:
     """Move an invoice from one of `van` to `naar` with a conditional UPDATE.
 
     The UPDATE is the transaction's first statement, so it takes the write lock at once (SQLite
@@ -311,10 +312,13 @@ def next_nummer(session: Session, programma: str, jaar: int) -> str:
     """The next number of a programme's year, without gaps; locks the counter row."""
     values = {"programma": programma, "jaar": jaar, "laatste": 0}
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(FactuurTeller).values(values).on_conflict_do_nothing())
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(dialect_insert(FactuurTeller).values(values).on_conflict_do_nothing())
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(FactuurTeller).values(values).on_conflict_do_nothing())
     # SELECT ... FOR UPDATE: a second approver waits here until the first commits, then reads
     # the bumped value; a rollback returns the number, so there are no gaps
     teller = session.scalars(
@@ -328,7 +332,7 @@ def next_nummer(session: Session, programma: str, jaar: int) -> str:
     return f"{programma.upper()}-{jaar}-{teller.laatste:04d}"
 
 
-def _freeze(session: Session, factuur: Factuur, actor: str, vandaag: date) -> None:
+def freeze(session: Session, factuur: Factuur, actor: str, vandaag: date) -> None:
     adres = billing_address(session, school_id=factuur.school_id, bestuur_id=factuur.bestuur_id)
     if adres is None:
         raise StepNotAllowed(
@@ -361,12 +365,12 @@ def approve(db: Database, *, factuur: str, actor: str, vandaag: date | None = No
     """Approve a concept: it is frozen and gets the next number of the year, e.g. LV-2026-0001."""
     factuur_id = resolve(db, factuur)
     with db.transaction() as session:
-        row = _claim(session, factuur_id, ("concept",), "goedgekeurd")
+        row = claim(session, factuur_id, ("concept",), "goedgekeurd")
         if not session.scalar(select(func.count()).where(FactuurRegel.factuur_id == row.id)):
             raise StepNotAllowed(
                 "Deze factuur heeft geen regels meer: er valt niets goed te keuren."
             )
-        _freeze(session, row, actor, vandaag or date.today())
+        freeze(session, row, actor, vandaag or date.today())
         session.flush()
         return read_many(session, [row])[0]
 
@@ -380,7 +384,7 @@ def send(db: Database, *, factuur: str, actor: str) -> FactuurRead:
 
     factuur_id = resolve(db, factuur)
     with db.transaction() as session:
-        row = _claim(session, factuur_id, ("goedgekeurd",), "verzonden")
+        row = claim(session, factuur_id, ("goedgekeurd",), "verzonden")
         contact = finance_contact(session, school_id=row.school_id, bestuur_id=row.bestuur_id)
         email = contact.email if contact else (row.klant or {}).get("email")
         if not email:
@@ -430,151 +434,9 @@ def paid(db: Database, *, factuur: str, actor: str, datum: date | None = None) -
     """Record that a sent invoice was paid."""
     factuur_id = resolve(db, factuur)
     with db.transaction() as session:
-        row = _claim(session, factuur_id, ("verzonden",), "betaald")
+        row = claim(session, factuur_id, ("verzonden",), "betaald")
         if row.soort != "factuur":
             raise StepNotAllowed("Een creditnota wordt niet betaald door de school.")
         row.betaald_op = datum or date.today()
         session.flush()
         return read_many(session, [row])[0]
-
-
-def credit(
-    db: Database, *, factuur: str, reden: str, actor: str, vandaag: date | None = None
-) -> FactuurRead:
-    """Credit a sent (or paid) invoice in full: a credit note with its own number."""
-    if not (reden or "").strip():
-        raise InvalidInput('Een creditnota vraagt een reden: geef die met --reden "...".')
-    factuur_id = resolve(db, factuur)
-    with db.transaction() as session:
-        original = _claim(session, factuur_id, ("verzonden", "betaald"), "gecrediteerd")
-        if original.soort != "factuur":
-            raise StepNotAllowed("Een creditnota kan zelf niet gecrediteerd worden.")
-        lines = list(
-            session.scalars(
-                select(FactuurRegel).where(
-                    FactuurRegel.factuur_id.in_(_credit_family(session, original.id))
-                )
-            )
-        )
-        note = _credit_note(session, original, lines, reden, actor, vandaag or date.today())
-        return read_many(session, [note])[0]
-
-
-def _credit_family(session: Session, factuur_id: int) -> list[int]:
-    """The invoice and the credit notes already made for it (so nothing is credited twice)."""
-    notes = session.scalars(select(Factuur.id).where(Factuur.credit_voor_id == factuur_id))
-    return [factuur_id, *notes]
-
-
-def _credit_note(
-    session: Session,
-    original: Factuur,
-    lines: list[FactuurRegel],
-    reden: str,
-    actor: str,
-    vandaag: date,
-) -> Factuur:
-    # what is still open per dagdeel: invoiced minus what earlier credit notes took back
-    open_: dict[int, FactuurRegel] = {}
-    for line in lines:
-        if line.dagdeel_id is not None:
-            open_[line.dagdeel_id] = line
-    for line in lines:
-        if line.credit_dagdeel_id is not None:
-            open_.pop(line.credit_dagdeel_id, None)
-    if not open_:
-        raise StepNotAllowed("Alle regels van deze factuur zijn al gecrediteerd.")
-    note = Factuur(
-        soort="creditnota",
-        status="goedgekeurd",
-        programma=original.programma,
-        periode=original.periode,
-        school_id=original.school_id,
-        bestuur_id=original.bestuur_id,
-        credit_voor_id=original.id,
-        bedrag_excl=Decimal("0.00"),
-        btw_bedrag=Decimal("0.00"),
-        bedrag_incl=Decimal("0.00"),
-        reden=reden.strip(),
-        actor=actor,
-    )
-    session.add(note)
-    session.flush()
-    for dagdeel_id, line in open_.items():
-        session.add(
-            FactuurRegel(
-                factuur_id=note.id,
-                credit_dagdeel_id=dagdeel_id,
-                traject_id=line.traject_id,
-                datum=line.datum,
-                omschrijving=f"Creditering: {line.omschrijving}"[:300],
-                aantal=-line.aantal,
-                tarief=line.tarief,
-                aandeel=line.aandeel,
-                prijs=line.prijs,
-                bedrag=-line.bedrag,
-                btw_percentage=line.btw_percentage,
-            )
-        )
-    session.flush()
-    recompute(session, [note.id])
-    session.refresh(note)
-    _freeze(session, note, actor, vandaag)
-    session.flush()
-    return note
-
-
-def release_dagdeel(session: Session, *, dagdeel: Dagdeel, reden: str, actor: str) -> str | None:
-    """Take a corrected dagdeel off its invoice; returns the credit note's number if one was made.
-
-    On a concept the line is simply removed; on an approved invoice it is credited.
-    """
-    line = session.scalar(select(FactuurRegel).where(FactuurRegel.dagdeel_id == dagdeel.id))
-    if line is None:
-        return None
-    factuur = session.scalars(
-        select(Factuur).where(Factuur.id == line.factuur_id).with_for_update()
-    ).one()
-    if factuur.status == "concept":
-        session.delete(line)
-        session.flush()
-        recompute(session, [factuur.id])
-        return None
-    lines = [
-        line,
-        *session.scalars(select(FactuurRegel).where(FactuurRegel.credit_dagdeel_id == dagdeel.id)),
-    ]
-    if len(lines) > 1:  # already credited (the whole invoice was)
-        return None
-    note = _credit_note(session, factuur, lines, f"Correctie dagdeel: {reden}", actor, date.today())
-    return note.nummer
-
-
-def export(db: Database, *, periode: str, formaat: str) -> list[tuple[str, bytes]]:
-    """The approved invoices of a period as files: one CSV, or one UBL XML per invoice."""
-    from casework.invoicing.csv_export import render_csv
-    from casework.invoicing.ubl import render_ubl
-
-    parse_periode(periode)
-    formaat = formaat.strip().lower()
-    if formaat not in ("csv", "ubl"):
-        raise InvalidInput(f"Formaat {formaat!r} bestaat niet: kies csv of ubl.")
-    with db.read() as session:
-        rows = list(
-            session.scalars(
-                select(Factuur)
-                .where(Factuur.periode == periode, Factuur.nummer.is_not(None))
-                .order_by(Factuur.nummer)
-            )
-        )
-        if formaat == "csv":
-            return [(f"facturen-{periode}.csv", render_csv(read_many(session, rows)))]
-        return [(f"{row.nummer}.xml", render_ubl(detail(session, row))) for row in rows]
-
-
-def pdf(db: Database, *, factuur: str) -> tuple[str, bytes]:
-    """The PDF of one invoice (a concept is marked as such)."""
-    from casework.invoicing.pdf import render_pdf
-
-    info = show(db, factuur=factuur)
-    return f"{info.nummer or f'concept-{info.id}'}.pdf", render_pdf(info)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,14 +12,15 @@ from sqlalchemy import func, select
 from casework.db import Database
 from casework.db.finance import Dagdeel, Factuur, FactuurRegel
 from casework.errors import InvalidInput, StepNotAllowed
-from casework.services import dagdelen, facturen, tarieven
+from casework.services import creditnotas, dagdelen, facturen, tarieven
 from tests.fixtures_finance import FinanceData
 
 ACTOR = "financien@programma.nl"
 
 
 def werkdagen(n: int, start: date = date(2026, 11, 2)) -> list[date]:
-    days, day = [], start
+    days: list[date] = []
+    day = start
     while len(days) < n:
         if day.weekday() < 5:
             days.append(day)
@@ -219,14 +219,14 @@ def test_send_paid_credit_and_correction_through_credit_note(
 
     paid = facturen.paid(db, factuur=approved.nummer or "", actor=ACTOR, datum=date(2026, 12, 20))
     assert paid.status == "betaald"
-    full = facturen.credit(db, factuur=approved.nummer or "", reden="dubbel", actor=ACTOR)
+    full = creditnotas.credit(db, factuur=approved.nummer or "", reden="dubbel", actor=ACTOR)
     # the full credit only takes back what the correction did not already credit
     assert full.bedrag_excl == Decimal("-857.25")
     assert facturen.show(db, factuur=approved.nummer or "").status == "gecrediteerd"
     numbers = sorted(f.nummer for f in facturen.list_facturen(db) if f.nummer)
     assert numbers == ["LV-2026-0001", "LV-2026-0002", "LV-2026-0003"]
     with pytest.raises(StepNotAllowed):
-        facturen.credit(db, factuur=approved.nummer or "", reden="nogmaals", actor=ACTOR)
+        creditnotas.credit(db, factuur=approved.nummer or "", reden="nogmaals", actor=ACTOR)
 
 
 def test_correction_on_a_concept_leaves_the_concept(db: Database, finance: FinanceData) -> None:

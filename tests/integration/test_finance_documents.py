@@ -18,11 +18,12 @@ from peppol import check_rules, validate_xsd
 from casework.db import Database
 from casework.invoicing.pdf import render_pdf
 from casework.invoicing.ubl import NLCIUS, render_ubl
-from casework.services import dagdelen, facturen
+from casework.services import creditnotas, dagdelen, facturen
 from tests.fixtures_finance import FinanceData
 
 ACTOR = "financien@programma.nl"
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
+CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
 
 
 def _approved_invoice(db: Database, finance: FinanceData, n: int = 8) -> str:
@@ -75,16 +76,27 @@ def test_ubl_invoice_and_credit_note_validate(db: Database, finance: FinanceData
     root = etree.fromstring(xml)
     assert root.findtext(f"{CBC}CustomizationID") == NLCIUS
     assert root.findtext(f"{CBC}ID") == nummer
-    assert root.find(f".//{CBC}PayableAmount").text == "2766.06"  # type: ignore[union-attr]
+    assert root.find(f".//{CBC}PayableAmount").text == "2766.06"
+    # NLCIUS (BR-NL-1, BR-NL-10): both parties carry a Dutch legal registration (KvK: 0106)
+    legal = root.findall(f".//{CAC}PartyLegalEntity/{CBC}CompanyID")
+    assert [(e.get("schemeID"), e.text) for e in legal] == [
+        ("0106", "12345678"),
+        ("0106", "41234567"),
+    ]
+    # the supplier's payment account (credit transfer, IBAN), the buyer reference
+    assert root.findtext(f".//{CAC}PayeeFinancialAccount/{CBC}ID") == "NL91ABNA0417164300"
+    assert root.findtext(f"{CBC}BuyerReference") == "PO-2026-17"
 
     facturen.send(db, factuur=nummer, actor=ACTOR)
-    note = facturen.credit(db, factuur=nummer, reden="Verkeerde school", actor=ACTOR)
+    note = creditnotas.credit(db, factuur=nummer, reden="Verkeerde school", actor=ACTOR)
     credit_xml = render_ubl(facturen.show(db, factuur=note.nummer or ""))
     ok, errors = validate_xsd(credit_xml)
     assert ok, errors
     assert _fatal(credit_xml) == []
     assert etree.fromstring(credit_xml).tag.endswith("CreditNote")
-    assert nummer.encode() in credit_xml  # BillingReference to the credited invoice
+    credit_root = etree.fromstring(credit_xml)
+    # a credit note names the invoice it credits (BillingReference, BT-25)
+    assert credit_root.findtext(f".//{CAC}InvoiceDocumentReference/{CBC}ID") == nummer
 
 
 def test_a_broken_document_is_caught_by_the_validator(db: Database, finance: FinanceData) -> None:
@@ -103,7 +115,7 @@ def test_cli_run_list_approve_send_export(
     db: Database,
     finance: FinanceData,
     cli,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     traject = finance.traject("lv")
     for day in range(2, 10):
