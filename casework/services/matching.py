@@ -130,19 +130,7 @@ def confirm(
         if refusal:
             raise StepNotAllowed(f"{refusal} Kies een andere adviseur.")
         previous = traject.adviseur
-        current = _open_toewijzing(session, traject.id)
-        if current is not None:
-            current.tot = now
-            current.status = "vervangen"
-        session.add(
-            AdviseurToewijzing(
-                traject_id=traject.id,
-                adviseur_id=chosen.id,
-                status="voorgesteld",
-                van=now,
-                door=actor,
-            )
-        )
+        record_role(session, traject.id, chosen.id, actor=actor, at=now)
         if proposal is not None:
             proposal.status = "bevestigd" if proposal.adviseur_id == chosen.id else "vervallen"
             proposal.bevestigd_door = actor
@@ -183,6 +171,37 @@ def confirm(
         return _read(session, traject)
 
     return _commit_guarded(db, work)
+
+
+def record_role(
+    session: Session,
+    traject_id: int,
+    adviseur_id: int,
+    *,
+    actor: str,
+    geaccepteerd: bool = False,
+    at: datetime | None = None,
+) -> None:
+    """Start an adviseur's dated role on a traject (in the caller's transaction).
+
+    The role held until now, if any, ends here ("vervangen"): who held the role when decides
+    who is notified and to whom dagdelen count.
+    """
+    now = at or utcnow()
+    current = _open_toewijzing(session, traject_id)
+    if current is not None:
+        current.tot = now
+        current.status = "vervangen"
+    session.add(
+        AdviseurToewijzing(
+            traject_id=traject_id,
+            adviseur_id=adviseur_id,
+            status="geaccepteerd" if geaccepteerd else "voorgesteld",
+            van=now,
+            geaccepteerd_op=now if geaccepteerd else None,
+            door=actor,
+        )
+    )
 
 
 def _current_adviseur(session: Session, traject: Traject, adviseur_id: int | None) -> Adviseur:

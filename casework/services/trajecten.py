@@ -643,6 +643,9 @@ def koppel(
         traject.adviseur = chosen
         traject.adviseur_geaccepteerd = geaccepteerd
         traject.updated_at = utcnow()
+        from casework.services.matching import record_role  # matching (issue 6): roles with dates
+
+        record_role(session, traject.id, chosen.id, actor=actor, geaccepteerd=geaccepteerd)
         session.flush()
         context = outbox.traject_context(traject, oordelen=_own_oordelen(session, traject))
         outbox.enqueue(

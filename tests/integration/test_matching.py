@@ -302,3 +302,17 @@ def test_koppel_is_a_confirm_that_still_needs_acceptance(
         ("bob@adviseurs.nl", "vervangen"),
         ("eva@adviseurs.nl", "geaccepteerd"),
     ]
+
+
+def test_direct_koppel_service_keeps_the_dated_roles(
+    db: Database, organisaties: Organisaties, team: Any
+) -> None:
+    """`trajecten.koppel` (a direct record, counted as accepted) ends the role held before it."""
+    t = waiting(db, organisaties, organisaties.school_po)
+    matching.confirm(db, traject_id=t, actor=ACTOR, adviseur="eva@adviseurs.nl")
+    trajecten.koppel(db, traject_id=t, adviseur="bob@adviseurs.nl", actor=ACTOR)
+    history = matching.toewijzingen(db, traject_id=t)
+    assert [(h.adviseur, h.status, h.tot is None) for h in history] == [
+        ("eva@adviseurs.nl", "vervangen", False),
+        ("bob@adviseurs.nl", "geaccepteerd", True),
+    ]
