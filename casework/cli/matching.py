@@ -50,6 +50,30 @@ def run(
     )
 
 
+@app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Toon de open voorstellen van de laatste ronde, hoogste score eerst."""
+    rows = matching.list_voorstellen(db())
+    if as_json:
+        print_json(rows)
+        return
+    table(
+        "Open voorstellen",
+        ["traject", "organisatie", "thema's", "adviseur", "score", "uitleg"],
+        [
+            (
+                v.traject_id,
+                v.organisatie,
+                ", ".join(v.themas),
+                v.adviseur_naam or "[red]geen[/]",
+                f"{v.score:.1f}" if v.adviseur_id else "",
+                v.uitleg,
+            )
+            for v in rows
+        ],
+    )
+
+
 @app.command("confirm")
 def confirm(
     traject_id: int = typer.Argument(..., metavar="ID", help="Het traject"),

@@ -269,6 +269,8 @@ def test_cli(db: Database, organisaties: Organisaties, cli: Any) -> None:
     assert "Eva de Vries: score" in proposal["uitleg"]
     table = cli("match", "run")
     assert table.code == 0 and "1 van 1 trajecten hebben een voorstel" in table.out
+    [listed_open] = json.loads(cli("match", "list", "--json").out)
+    assert listed_open["traject_id"] == t and listed_open["status"] == "open"
 
     refused = cli("match", "confirm", str(t), "--adviseur", "anna@adviseurs.nl")
     assert refused.code == 1 and "werkt niet in sector po" in refused.err
