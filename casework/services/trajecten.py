@@ -193,18 +193,15 @@ def _filtered(query: Select[Any], flt: TrajectFilter) -> Select[Any]:
         )
     if flt.zoek:
         term = f"%{flt.zoek.strip().lower()}%"
-        query = (
-            query.join(Bestuur, Traject.bestuur_id == Bestuur.id)
-            .outerjoin(School, Traject.school_id == School.id)
-            .where(
-                or_(
-                    func.lower(Bestuur.naam).like(term),
-                    func.lower(School.naam).like(term),
-                    func.lower(School.brin).like(term),
-                    Bestuur.bestuursnummer.like(term),
-                )
-            )
+        # match the (small) organisation tables first, then trajecten by their indexed keys:
+        # joining every traject to test a LIKE took a third of a second at 100,000 trajecten
+        besturen = select(Bestuur.id).where(
+            or_(func.lower(Bestuur.naam).like(term), Bestuur.bestuursnummer.like(term))
         )
+        scholen = select(School.id).where(
+            or_(func.lower(School.naam).like(term), func.lower(School.brin).like(term))
+        )
+        query = query.where(or_(Traject.bestuur_id.in_(besturen), Traject.school_id.in_(scholen)))
     if flt.over_norm:
         query = query.where(_over_norm_clause())
     return query
@@ -257,11 +254,18 @@ def list_trajecten(
     if flt.fase and flt.programma and flt.fase not in definition(flt.programma).phase_names:
         raise InvalidInput(f"Programma {flt.programma} heeft geen fase {flt.fase!r}.")
     with db.read() as session:
-        query = (
-            _filtered(select(Traject), flt).order_by(Traject.id.desc()).limit(limit).offset(offset)
+        # the page's ids first (from the indexes alone), then only those rows with their joins:
+        # sorting thousands of joined rows for one page of 50 is what made filtered pages slow
+        ids_query = (
+            _filtered(select(Traject.id), flt)
+            .order_by(Traject.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
         if before_id is not None:
-            query = query.where(Traject.id < before_id)
+            ids_query = ids_query.where(Traject.id < before_id)
+        ids = list(session.scalars(ids_query))
+        query = select(Traject).where(Traject.id.in_(ids)).order_by(Traject.id.desc())
         query = query.options(
             joinedload(Traject.bestuur),
             joinedload(Traject.school),
@@ -269,10 +273,43 @@ def list_trajecten(
             joinedload(Traject.adviseur),
         )
         rows = list(session.scalars(query).unique())
-        reads = [_read(session, row) for row in rows]
+        oordelen = _page_oordelen(session, rows)
+        reads = [_read(session, row, oordelen[row.id]) for row in rows]
         if flt.over_norm:
             reads = [row for row in reads if row.over_norm]
         return reads
+
+
+def _page_oordelen(session: Session, rows: list[Traject]) -> dict[int, list[str]]:
+    """The latest verdicts of a page of trajecten in one query (one per row made pages slow)."""
+    from casework.db.models import Oordeel
+
+    school_ids = {r.school_id for r in rows if r.school_id is not None}
+    bestuur_ids = {r.bestuur_id for r in rows if r.school_id is None}
+    per_school: dict[int, dict[str | None, str]] = {}
+    per_bestuur: dict[int, dict[str | None, str]] = {}
+    if school_ids or bestuur_ids:
+        query = (
+            select(Oordeel)
+            .where(or_(Oordeel.school_id.in_(school_ids), Oordeel.bestuur_id.in_(bestuur_ids)))
+            .order_by(Oordeel.datum.desc(), Oordeel.id.desc())
+        )
+        for verdict in session.scalars(query):
+            if verdict.school_id is not None:
+                latest = per_school.setdefault(verdict.school_id, {})
+            else:
+                latest = per_bestuur.setdefault(verdict.bestuur_id or 0, {})
+            latest.setdefault(verdict.standaard, verdict.oordeel)
+    return {
+        r.id: list(
+            (
+                per_school.get(r.school_id, {})
+                if r.school_id is not None
+                else per_bestuur.get(r.bestuur_id, {})
+            ).values()
+        )
+        for r in rows
+    }
 
 
 def count_trajecten(db: Database, *, filter: TrajectFilter | None = None) -> int:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casework.db import Database
 from casework.errors import CaseworkError, StepNotAllowed
-from casework.services import adviseurs, links, matching, trajecten
+from casework.services import keuzelijsten, links, matching, trajecten
 from casework.services.accounts import GebruikerRead
 from casework.web import auth
 from casework.web.render import flash, page, redirect
@@ -23,7 +23,7 @@ ADVISEUR = frozenset({"adviseur"})
 def _assignment(db: Database, token: str) -> tuple[int, int, str]:
     """(traject id, adviseur id, adviseur email) from a signed link; refused when stale."""
     traject_id, adviseur_id = links.read_assignment_token(auth.clean(token, "link")[:2000])
-    email = next((a.email for a in adviseurs.list_adviseurs(db) if a.id == adviseur_id), None)
+    email = next((a.email for a in keuzelijsten.adviseurs(db) if a.id == adviseur_id), None)
     if email is None:
         raise StepNotAllowed("Deze toewijzing bestaat niet meer: neem contact op met het bureau.")
     return traject_id, adviseur_id, email

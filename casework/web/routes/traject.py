@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casework.db import Database
 from casework.errors import CaseworkError, InvalidInput, NotAllowed
-from casework.services import adviseurs, notities, trajecten
+from casework.services import keuzelijsten, notities, trajecten
 from casework.services.accounts import GebruikerRead
 from casework.services.trajecten import TrajectRead
 from casework.web import auth
@@ -60,7 +60,7 @@ def show(
         historie=list(reversed(trajecten.history(db, traject_id=traject_id))),
         stappen=trajecten.steps(db, traject_id=traject_id) if behandelaar else [],
         notities=notities.list_notities(db, traject_id=traject_id),
-        adviseurs=[a for a in adviseurs.list_adviseurs(db) if a.actief] if behandelaar else [],
+        adviseurs=[a for a in keuzelijsten.adviseurs(db) if a.actief] if behandelaar else [],
         behandelaar=behandelaar,
         mag_notitie=user.rol in SCHRIJVERS,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from casework.errors import InvalidInput
-from casework.services import adviseurs, programmas, trajecten
+from casework.services import keuzelijsten, programmas, trajecten
 from casework.services.accounts import GebruikerRead
 from casework.services.trajecten import TrajectFilter
 from casework.web import auth
@@ -19,6 +20,21 @@ router = APIRouter(include_in_schema=False)
 
 PAGINA = 50
 MAX_ID = 2**31 - 1
+#: the counts per phase are a full index scan (tens of ms at 100,000 trajecten); a few seconds
+#: old is fine for an overview, so each process keeps them that long
+TELLING_GELDIG = 5.0
+
+
+def counts_per_fase(request: Request) -> dict[tuple[str, str], int]:
+    """`count_per_fase`, kept for TELLING_GELDIG seconds per app."""
+    cached = getattr(request.app.state, "fase_telling", None)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < TELLING_GELDIG:
+        counts: dict[tuple[str, str], int] = cached[1]
+        return counts
+    counts = trajecten.count_per_fase(auth.database(request))
+    request.app.state.fase_telling = (now, counts)
+    return counts
 
 
 def make_filter(
@@ -69,12 +85,17 @@ def page_of(
     if flt.over_norm:
         params["over_norm"] = "1"
     kept = {k: v for k, v in params.items() if v}
+    if flt == TrajectFilter():
+        # no filter: the total is the sum of the counts per phase
+        totaal = sum(counts_per_fase(request).values())
+    else:
+        totaal = trajecten.count_trajecten(db, filter=flt)
     volgende = None
     if len(rows) == PAGINA:
         volgende = "?" + urlencode({**kept, "voor": rows[-1].id})
     return {
         "rijen": rows,
-        "totaal": trajecten.count_trajecten(db, filter=flt),
+        "totaal": totaal,
         "volgende": volgende,
         "eerste": ("?" + urlencode(kept)) if voor else None,
         "filter": flt,
@@ -94,7 +115,7 @@ def werkvoorraad(
 ) -> HTMLResponse:
     flt = make_filter(programma, fase, adviseur, zoek, over_norm)
     db = auth.database(request)
-    counts = trajecten.count_per_fase(db)
+    counts = counts_per_fase(request)
     per_programma = [
         (
             programme,
@@ -108,6 +129,6 @@ def werkvoorraad(
         per_programma=per_programma,
         programmas=programmas.programmes(),
         fases=fase_keuzes(),
-        adviseurs=adviseurs.list_adviseurs(db),
+        adviseurs=keuzelijsten.adviseurs(db),
         **page_of(request, flt, voor),
     )
