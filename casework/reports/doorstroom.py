@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -74,15 +75,20 @@ def doorstroom(
         eind=_utc_middernacht(tot + timedelta(days=1)),
         eindfasen=eindfasen,
         sqlite=db.is_sqlite,
+        fasen=tuple(dict.fromkeys(fase for code in codes for fase in known[code].active_phases)),
     )
     labels = {
         code: {**EXTRA_LABELS, **{p.name: p.label for p in known[code].phases}} for code in codes
     }
     with db.read() as session:
-        cijfers = _cijfers(session, bereik, perioden)
-        tijden = _doorlooptijden(session, bereik, labels)
-        veroudering, oudste = _veroudering(session, bereik, tot)
-        uitkomsten = _uitkomsten(session, bereik)
+        tabel = queries.samenvatting(session, bereik)
+        try:
+            cijfers = _cijfers(session, tabel, bereik, perioden)
+            tijden = _doorlooptijden(session, tabel, bereik, labels)
+            veroudering, oudste = _veroudering(session, tabel, bereik, tot)
+            uitkomsten = _uitkomsten(session, tabel, bereik)
+        finally:
+            queries.opruimen(session, tabel)
         benutting = geld.benutting(session, bereik, van, tot)
         budget, budget_per_periode, zonder_tarief = geld.budget(session, bereik, van, tot, perioden)
     opmerkingen = []
@@ -113,21 +119,20 @@ def doorstroom(
     )
 
 
-def _cijfers(session: Session, bereik: queries.Bereik, perioden: list[Any]) -> list[PeriodeCijfers]:
+def _cijfers(
+    session: Session, tabel: Table, bereik: queries.Bereik, perioden: list[Any]
+) -> list[PeriodeCijfers]:
     table = {
         (code, p.nr): PeriodeCijfers(programma=code, periode=p.nr, onderhanden={})
         for code in bereik.programmas
         for p in perioden
     }
-    for row in queries.stroom(session, bereik, perioden):
-        item = table[(row["programma"], row["nr"])]
-        item.instroom = int(row["instroom"] or 0)
-        for fase in ("afgerond", "afgewezen", "gestopt"):
-            if fase in bereik.eindfasen:
-                setattr(item, fase, int(row[fase] or 0))
+    for nr, programma, soort, aantal in queries.stroom(session, tabel, bereik, perioden):
+        if soort in ("instroom", "afgerond", "afgewezen", "gestopt"):
+            setattr(table[(programma, nr)], soort, int(aantal))
     # the window sum gives the balance at the periods with a change; carry it forward
     standen: dict[tuple[str, str], dict[int, int]] = {}
-    for row in queries.onderhanden(session, bereik, perioden):
+    for row in queries.onderhanden(session, tabel, bereik, perioden):
         standen.setdefault((row["programma"], row["fase"]), {})[row["nr"]] = int(row["stand"])
     for (code, fase), per_nr in standen.items():
         stand = 0
@@ -139,10 +144,10 @@ def _cijfers(session: Session, bereik: queries.Bereik, perioden: list[Any]) -> l
 
 
 def _doorlooptijden(
-    session: Session, bereik: queries.Bereik, labels: dict[str, dict[str, str]]
+    session: Session, tabel: Table, bereik: queries.Bereik, labels: dict[str, dict[str, str]]
 ) -> list[Doorlooptijd]:
     result = []
-    for row in queries.doorlooptijden(session, bereik):
+    for row in queries.doorlooptijden(session, tabel, bereik):
         result.append(
             Doorlooptijd(
                 programma=row["programma"],
@@ -191,7 +196,7 @@ def _gepauzeerde_werkdagen(events: list[Any], sinds: datetime, peildatum: date) 
 
 
 def _veroudering(
-    session: Session, bereik: queries.Bereik, peildatum: date
+    session: Session, tabel: Table, bereik: queries.Bereik, peildatum: date
 ) -> tuple[list[Veroudering], list[TrajectOverNorm]]:
     normen = {
         (code, phase.name): phase.norm_werkdagen
@@ -203,12 +208,11 @@ def _veroudering(
         key: _utc_middernacht(_grens(peildatum, norm) + timedelta(days=1))
         for key, norm in normen.items()
     }
-    huidig = queries.huidige_fasen(session, bereik)
     aantallen = {
         (row["programma"], row["fase"]): int(row["aantal"])
-        for row in queries.onderhanden_per_fase(session, huidig)
+        for row in queries.onderhanden_per_fase(session, tabel)
     }
-    kandidaten = queries.kandidaten_over_norm(session, huidig, grenzen)
+    kandidaten = queries.kandidaten_over_norm(session, tabel, grenzen)
     hervat = [row["traject_id"] for row in kandidaten if row["hervat_op"] is not None]
     pauzes = queries.pauzes(session, hervat, bereik.eind)
     over: list[tuple[int, Any]] = []
@@ -254,9 +258,9 @@ def _veroudering(
     return veroudering, oudste
 
 
-def _uitkomsten(session: Session, bereik: queries.Bereik) -> list[Uitkomst]:
+def _uitkomsten(session: Session, tabel: Table, bereik: queries.Bereik) -> list[Uitkomst]:
     tellers: dict[str, dict[str, int]] = {code: {} for code in bereik.programmas}
-    for row in queries.uitkomsten(session, bereik):
+    for row in queries.uitkomsten(session, tabel, bereik):
         counts = tellers[row["programma"]]
         counts[row["fase"]] = counts.get(row["fase"], 0) + int(row["aantal"])
         if row["fase"] == "afgerond":

@@ -2,7 +2,16 @@
 
 Every figure is aggregated in the database; Python receives one row per programme, phase and
 period (or per candidate traject for the aging list), never the events themselves.
-Phase-changing events are those whose `to_fase` differs from `from_fase` (the sign-up has no
+
+Two passes over the history do all the work:
+1. `samenvatting`: one window pass (partitioned by traject, ordered by seq) over the events a
+   report needs (phase changes and match acceptances: the partial index of migration
+   0007_reports covers exactly those) folds each traject's history into one row of a temporary
+   table: sign-up, first matching, confirmed match, first kennismaking, end, the current phase
+   and its entry, and per phase the days spent in it and when it was left.
+2. `onderhanden`: the phase changes per programme, phase and day, summed per period and then
+   cumulatively (a window sum) into the work in progress at the end of every period.
+Phase changes are events whose `to_fase` differs from `from_fase` (the sign-up has no
 `from_fase`); fact events (`adviseur_gekoppeld`, `gegevens_gewijzigd`) keep the phase.
 """
 
@@ -14,23 +23,27 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Column,
     ColumnElement,
+    Float,
     Integer,
-    Select,
+    MetaData,
     String,
+    Table,
     and_,
     case,
     extract,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import FromClause
 
+from casework.db.base import UTCDateTime
 from casework.db.models import Bestuur, School, Traject, TrajectEvent
 from casework.reports.model import (
     AANMELDING_TOT_KENNISMAKING,
@@ -42,10 +55,17 @@ from states import GEPAUZEERD, HERVAT, PAUZEREN
 
 E = TrajectEvent.__table__
 T = Traject.__table__
-#: events that confirm a match besides an accepted `adviseur_gekoppeld` (the matching module's)
+#: events that confirm a match (the matching module's), besides an accepted `adviseur_gekoppeld`
 ACCEPT_TRIGGERS = ("adviseur_geaccepteerd", "match_bevestigd")
+KOPPEL = "adviseur_gekoppeld"
 AANMELDEN = "aanmelden"
 PERCENTIELEN = (50, 80, 95)
+#: the partial index's predicate, word for word: both databases use a partial index only for a
+#: query whose WHERE clause contains this very condition (literals, no bound parameters)
+RAPPORT_PREDICAAT = (
+    'from_fase IS NULL OR from_fase <> to_fase OR "trigger" IN '
+    f"('{KOPPEL}', '{ACCEPT_TRIGGERS[0]}', '{ACCEPT_TRIGGERS[1]}')"
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,8 @@ class Bereik:
     eind: datetime
     eindfasen: tuple[str, ...]
     sqlite: bool
+    #: the phases whose lead time is measured (not final, not paused)
+    fasen: tuple[str, ...] = ()
 
 
 def dag(column: Any, sqlite: bool) -> ColumnElement[str]:
@@ -74,20 +96,23 @@ def dagen_tussen(later: Any, eerder: Any, sqlite: bool) -> ColumnElement[Any]:
     return extract("epoch", later - eerder) / 86400.0
 
 
-def _traject_join() -> FromClause:
-    return E.join(T, T.c.id == E.c.traject_id)
+def _relevant() -> ColumnElement[bool]:
+    """RAPPORT_PREDICAAT as an expression (same structure, literal values)."""
+    triggers: list[Any] = [literal_column(f"'{t}'") for t in (KOPPEL, *ACCEPT_TRIGGERS)]
+    return or_(E.c.from_fase.is_(None), E.c.from_fase != E.c.to_fase, E.c.trigger.in_(triggers))
 
 
-def _meetellen(bereik: Bereik) -> ColumnElement[bool]:
-    """Real trajecten of the chosen programmes (test data is kept out of management figures)."""
-    return and_(T.c.is_test.is_(False), T.c.programma.in_(bereik.programmas))
-
-
-def _faseovergang(events: Any = E) -> ColumnElement[bool]:
+def _wissel(events: Any = E) -> ColumnElement[bool]:
     return and_(
         events.c.to_fase.is_not(None),
         or_(events.c.from_fase.is_(None), events.c.from_fase != events.c.to_fase),
     )
+
+
+def _voor_eind(bereik: Bereik) -> ColumnElement[bool]:
+    """Events before the range's end, compared by day: the index on `at` alone would make
+    SQLite visit the table for every event instead of reading the covering partial index."""
+    return dag(E.c.at, bereik.sqlite) < bereik.eind.date().isoformat()
 
 
 def perioden_cte(perioden: Sequence[Periode]) -> Any:
@@ -102,86 +127,192 @@ def perioden_cte(perioden: Sequence[Periode]) -> Any:
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("perioden")
 
 
-def stroom(session: Session, bereik: Bereik, perioden: Sequence[Periode]) -> list[Any]:
-    """Per period and programme: aanmeldingen and the trajecten that reached each end phase."""
-    dagkolom = dag(E.c.at, bereik.sqlite)
-    per_dag = (
+def _tabel(bereik: Bereik) -> Table:
+    kolommen: list[Any] = [
+        Column("traject_id", Integer, primary_key=True),
+        Column("programma", String(20)),
+        Column("aangemeld_op", UTCDateTime()),
+        Column("matching_op", UTCDateTime()),
+        Column("match_op", UTCDateTime()),
+        Column("kennismaking_op", UTCDateTime()),
+        Column("eind_op", UTCDateTime()),
+        Column("eindfase", String(30)),
+        Column("fase", String(30)),
+        Column("fase_sinds", UTCDateTime()),
+        Column("hervat_op", UTCDateTime()),
+    ]
+    for i in range(len(bereik.fasen)):
+        kolommen += [Column(f"duur_{i}", Float), Column(f"klaar_{i}", UTCDateTime())]
+    return Table("rapport_trajecten", MetaData(), *kolommen, prefixes=["TEMPORARY"])
+
+
+def _dagnummer(column: Any, sqlite: bool) -> ColumnElement[Any]:
+    """A timestamp as a fractional day number: differences are calendar days."""
+    if sqlite:
+        return func.julianday(column)
+    return extract("epoch", column) / 86400.0
+
+
+def samenvatting(session: Session, bereik: Bereik) -> Table:
+    """Fold every counted traject's history into one row of a temporary table (one pass).
+
+    Time in a phase is the sum of its exit times minus the sum of its entry times (a pause is
+    an exit, the resume an entry), so no per-spell pairing is needed; an open spell's entry is
+    the latest one and is left out. LEAD over the traject's events marks its last event, whose
+    `to_fase` is where the traject is (fact events carry the current phase too).
+    """
+    wissel = _wissel()
+    geaccepteerd = or_(
+        E.c.trigger.in_(ACCEPT_TRIGGERS),
+        and_(E.c.trigger == KOPPEL, E.c.data["geaccepteerd"].as_boolean() == true()),
+    )
+    stroom = (
         select(
-            T.c.programma,
-            dagkolom.label("dag"),
-            func.sum(case((E.c.trigger == AANMELDEN, 1), else_=0)).label("instroom"),
-            *[
-                func.sum(
-                    case((and_(E.c.to_fase == fase, E.c.from_fase != fase), 1), else_=0)
-                ).label(fase)
-                for fase in bereik.eindfasen
-            ],
+            E.c.traject_id,
+            E.c.at,
+            _dagnummer(E.c.at, bereik.sqlite).label("dagnr"),
+            E.c.trigger,
+            E.c.from_fase,
+            E.c.to_fase,
+            case((wissel, 1), else_=0).label("wissel"),
+            # the phase this event left and entered (None for a fact event)
+            case((wissel, E.c.from_fase)).label("uit_fase"),
+            case((wissel, E.c.to_fase)).label("in_fase"),
+            case((geaccepteerd, 1), else_=0).label("geaccepteerd"),
+            func.lead(E.c.seq)
+            .over(partition_by=E.c.traject_id, order_by=E.c.seq)
+            .label("volgende"),
         )
-        .select_from(_traject_join())
-        .where(
-            _meetellen(bereik),
-            E.c.at >= bereik.start,
-            E.c.at < bereik.eind,
-            or_(E.c.trigger == AANMELDEN, E.c.to_fase.in_(bereik.eindfasen)),
-        )
-        .group_by(T.c.programma, dagkolom)
+        .where(_relevant(), _voor_eind(bereik))
+        .subquery("stroom")
+    )
+    s = stroom.c
+    is_wissel = s.wissel == 1
+    eind = and_(is_wissel, s.to_fase.in_(bereik.eindfasen))
+    kolommen: list[Any] = [
+        s.traject_id,
+        func.min(case((s.trigger == AANMELDEN, s.at))).label("aangemeld_op"),
+        func.min(case((and_(is_wissel, s.to_fase == "matching"), s.at))).label("matching_op"),
+        # the first acceptance recorded while the traject is in matching
+        func.min(case((and_(s.geaccepteerd == 1, s.to_fase == "matching"), s.at))).label(
+            "match_op"
+        ),
+        func.min(case((and_(is_wissel, s.to_fase == "kennismaking"), s.at))).label(
+            "kennismaking_op"
+        ),
+        func.min(case((eind, s.at))).label("eind_op"),
+        func.max(case((eind, s.to_fase))).label("eindfase"),
+        func.max(case((s.volgende.is_(None), s.to_fase))).label("fase"),
+        # a pause and its resume do not restart the phase's clock
+        func.max(case((and_(is_wissel, s.trigger.not_in((PAUZEREN, HERVAT))), s.at))).label(
+            "fase_sinds"
+        ),
+        func.max(case((s.trigger == HERVAT, s.at))).label("hervat_op"),
+    ]
+    for i, fase in enumerate(bereik.fasen):
+        kolommen += [
+            # exits count +, entries -: the sum is the time spent in closed spells
+            func.sum(
+                case((s.uit_fase == fase, s.dagnr), (s.in_fase == fase, -s.dagnr), else_=0)
+            ).label(f"saldo_{i}"),
+            # 1 while a spell is open (entered, not yet left)
+            func.sum(case((s.in_fase == fase, 1), (s.uit_fase == fase, -1), else_=0)).label(
+                f"open_{i}"
+            ),
+            func.max(case((s.in_fase == fase, s.dagnr))).label(f"laatste_in_{i}"),
+            func.max(case((and_(s.uit_fase == fase, s.to_fase != GEPAUZEERD), s.at))).label(
+                f"klaar_{i}"
+            ),
+        ]
+    per_traject = select(*kolommen).group_by(s.traject_id).subquery("per_traject")
+    p = per_traject.c
+    tabel = _tabel(bereik)
+    bron_kolommen: list[Any] = []
+    for kolom in tabel.columns:
+        naam = kolom.name
+        if naam == "programma":
+            bron_kolommen.append(T.c.programma)
+        elif naam.startswith("duur_"):
+            nr = naam.removeprefix("duur_")
+            open_spell = case((p[f"open_{nr}"] > 0, p[f"laatste_in_{nr}"]), else_=0)
+            bron_kolommen.append(p[f"saldo_{nr}"] + open_spell)
+        else:
+            bron_kolommen.append(p[naam])
+    bron = (
+        select(*bron_kolommen)
+        .select_from(per_traject.join(T, T.c.id == p.traject_id))
+        .where(T.c.is_test.is_(False), T.c.programma.in_(bereik.programmas))
+    )
+    connection = session.connection()
+    tabel.drop(connection, checkfirst=True)
+    tabel.create(connection)
+    session.execute(tabel.insert().from_select([c.name for c in tabel.columns], bron))
+    return tabel
+
+
+def opruimen(session: Session, tabel: Table) -> None:
+    tabel.drop(session.connection(), checkfirst=True)
+
+
+def stroom(
+    session: Session, tabel: Table, bereik: Bereik, perioden: Sequence[Periode]
+) -> list[Any]:
+    """Per period and programme: aanmeldingen and the trajecten that reached each end phase."""
+    r = tabel.c
+    gebeurtenissen = union_all(
+        select(
+            r.programma,
+            dag(r.aangemeld_op, bereik.sqlite).label("dag"),
+            literal("instroom", String).label("soort"),
+        ).where(r.aangemeld_op >= bereik.start),
+        select(
+            r.programma, dag(r.eind_op, bereik.sqlite).label("dag"), r.eindfase.label("soort")
+        ).where(r.eind_op >= bereik.start),
+    ).subquery("gebeurtenissen")
+    g = gebeurtenissen.c
+    per_dag = (
+        select(g.programma, g.soort, g.dag, func.count().label("aantal"))
+        .group_by(g.programma, g.soort, g.dag)
         .subquery("per_dag")
     )
     p = perioden_cte(perioden)
     query = (
-        select(
-            p.c.nr,
-            per_dag.c.programma,
-            func.sum(per_dag.c.instroom).label("instroom"),
-            *[func.sum(per_dag.c[fase]).label(fase) for fase in bereik.eindfasen],
-        )
+        select(p.c.nr, per_dag.c.programma, per_dag.c.soort, func.sum(per_dag.c.aantal))
         .select_from(p.join(per_dag, and_(per_dag.c.dag >= p.c.start, per_dag.c.dag < p.c.eind)))
-        .group_by(p.c.nr, per_dag.c.programma)
+        .group_by(p.c.nr, per_dag.c.programma, per_dag.c.soort)
     )
-    return list(session.execute(query).mappings())
+    return list(session.execute(query))
 
 
-def onderhanden(session: Session, bereik: Bereik, perioden: Sequence[Periode]) -> list[Any]:
+def onderhanden(
+    session: Session, tabel: Table, bereik: Bereik, perioden: Sequence[Periode]
+) -> list[Any]:
     """Trajecten per phase at the end of each period: entries minus exits, summed cumulatively."""
-    basis = (_traject_join(), _meetellen(bereik), _faseovergang(), E.c.at < bereik.eind)
+    r = tabel.c
+    basis = E.join(tabel, r.traject_id == E.c.traject_id)
+    voorwaarden = (_relevant(), _wissel(), _voor_eind(bereik))
     dagkolom = dag(E.c.at, bereik.sqlite)
-    wijzigingen = union_all(
-        select(
-            T.c.programma,
-            E.c.to_fase.label("fase"),
-            dagkolom.label("dag"),
-            literal(1, Integer).label("delta"),
+    per_soort = []
+    for fase_kolom, delta in ((E.c.to_fase, 1), (E.c.from_fase, -1)):
+        per_soort.append(
+            select(
+                r.programma,
+                fase_kolom.label("fase"),
+                dagkolom.label("dag"),
+                (func.count() * delta).label("netto"),
+            )
+            .select_from(basis)
+            .where(*voorwaarden, fase_kolom.is_not(None))
+            .group_by(r.programma, fase_kolom, dagkolom)
         )
-        .select_from(basis[0])
-        .where(*basis[1:]),
-        select(
-            T.c.programma,
-            E.c.from_fase.label("fase"),
-            dagkolom.label("dag"),
-            literal(-1, Integer).label("delta"),
-        )
-        .select_from(basis[0])
-        .where(*basis[1:], E.c.from_fase.is_not(None)),
-    ).subquery("wijzigingen")
-    w = wijzigingen.c
-    per_dag = (
-        select(w.programma, w.fase, w.dag, func.sum(w.delta).label("netto"))
-        .group_by(w.programma, w.fase, w.dag)
-        .subquery("per_dag")
-    )
+    per_dag = union_all(*per_soort).subquery("per_dag")
+    d = per_dag.c
     p = perioden_cte(perioden)
     # whatever happened before the first period counts in the first period's balance
     per_periode = (
-        select(
-            p.c.nr, per_dag.c.programma, per_dag.c.fase, func.sum(per_dag.c.netto).label("netto")
-        )
-        .select_from(
-            p.join(
-                per_dag,
-                and_(per_dag.c.dag < p.c.eind, or_(per_dag.c.dag >= p.c.start, p.c.nr == 0)),
-            )
-        )
-        .group_by(p.c.nr, per_dag.c.programma, per_dag.c.fase)
+        select(p.c.nr, d.programma, d.fase, func.sum(d.netto).label("netto"))
+        .select_from(p.join(per_dag, and_(d.dag < p.c.eind, or_(d.dag >= p.c.start, p.c.nr == 0))))
+        .group_by(p.c.nr, d.programma, d.fase)
         .subquery("per_periode")
     )
     q = per_periode.c
@@ -198,189 +329,86 @@ def _klaar_in_periode(kolom: Any, bereik: Bereik) -> ColumnElement[bool]:
     return and_(kolom >= bereik.start, kolom < bereik.eind)
 
 
-def _fase_duren(bereik: Bereik) -> Select[Any]:
-    """Per traject and phase left in the period: calendar days spent in it, pauses excluded."""
-    overgangen = (
-        select(
-            E.c.traject_id,
-            T.c.programma,
-            E.c.at,
-            E.c.from_fase,
-            E.c.to_fase,
-            func.lag(E.c.at).over(partition_by=E.c.traject_id, order_by=E.c.seq).label("vorige_at"),
-        )
-        .select_from(_traject_join())
-        .where(_meetellen(bereik), _faseovergang(), E.c.at < bereik.eind)
-        .subquery("overgangen")
-    )
-    o = overgangen.c
-    klaar_op = func.max(case((o.to_fase != GEPAUZEERD, o.at)))
-    return (
-        select(
-            o.programma,
-            o.from_fase.label("fase"),
-            func.sum(dagen_tussen(o.at, o.vorige_at, bereik.sqlite)).label("dagen"),
-        )
-        .where(o.from_fase.is_not(None), o.from_fase != GEPAUZEERD)
-        .group_by(o.programma, o.from_fase, o.traject_id)
-        .having(_klaar_in_periode(klaar_op, bereik))
-    )
-
-
-def _aanmelding_tot_kennismaking(bereik: Bereik) -> Select[Any]:
-    """Calendar days from the aanmelding to the first kennismaking (pauses included)."""
-    kennismaking = func.min(case((E.c.to_fase == "kennismaking", E.c.at)))
-    aanmelding = func.min(case((E.c.trigger == AANMELDEN, E.c.at)))
-    return (
-        select(
-            T.c.programma,
-            literal(AANMELDING_TOT_KENNISMAKING, String).label("fase"),
-            dagen_tussen(kennismaking, aanmelding, bereik.sqlite).label("dagen"),
-        )
-        .select_from(_traject_join())
-        .where(
-            _meetellen(bereik),
-            E.c.at < bereik.eind,
-            or_(
-                E.c.trigger == AANMELDEN,
-                and_(E.c.to_fase == "kennismaking", E.c.from_fase != "kennismaking"),
-            ),
-        )
-        .group_by(T.c.programma, E.c.traject_id)
-        .having(_klaar_in_periode(kennismaking, bereik))
-    )
-
-
-def _tot_match(bereik: Bereik) -> Select[Any]:
-    """Calendar days from the first entry into matching to the first confirmed match after it."""
-    matching = (
-        select(E.c.traject_id, T.c.programma, func.min(E.c.at).label("sinds"))
-        .select_from(_traject_join())
-        .where(
-            _meetellen(bereik),
-            E.c.to_fase == "matching",
-            E.c.from_fase != "matching",
-            E.c.at < bereik.eind,
-        )
-        .group_by(E.c.traject_id, T.c.programma)
-        .subquery("matching")
-    )
-    acc = E.alias("acc")
-    geaccepteerd = or_(
-        and_(
-            acc.c.trigger == "adviseur_gekoppeld",
-            acc.c.data["geaccepteerd"].as_boolean() == true(),
-        ),
-        acc.c.trigger.in_(ACCEPT_TRIGGERS),
-    )
-    bevestigd = func.min(acc.c.at)
-    return (
-        select(
-            matching.c.programma,
-            literal(TOT_MATCH, String).label("fase"),
-            dagen_tussen(bevestigd, func.min(matching.c.sinds), bereik.sqlite).label("dagen"),
-        )
-        .select_from(
-            matching.join(
-                acc, and_(acc.c.traject_id == matching.c.traject_id, acc.c.at >= matching.c.sinds)
-            )
-        )
-        .where(geaccepteerd, acc.c.at < bereik.eind)
-        .group_by(matching.c.programma, matching.c.traject_id)
-        .having(_klaar_in_periode(bevestigd, bereik))
-    )
-
-
-def doorlooptijden(session: Session, bereik: Bereik) -> list[Any]:
+def doorlooptijden(session: Session, tabel: Table, bereik: Bereik) -> list[Any]:
     """Count, nearest-rank percentiles and histogram bins per programme and lead-time kind."""
-    duren = union_all(
-        _fase_duren(bereik), _aanmelding_tot_kennismaking(bereik), _tot_match(bereik)
-    ).subquery("duren")
+    r = tabel.c
+    soorten = [
+        select(
+            r.programma, literal(fase, String).label("fase"), r[f"duur_{i}"].label("dagen")
+        ).where(_klaar_in_periode(r[f"klaar_{i}"], bereik))
+        for i, fase in enumerate(bereik.fasen)
+    ]
+    soorten.append(
+        select(
+            r.programma,
+            literal(AANMELDING_TOT_KENNISMAKING, String).label("fase"),
+            dagen_tussen(r.kennismaking_op, r.aangemeld_op, bereik.sqlite).label("dagen"),
+        ).where(_klaar_in_periode(r.kennismaking_op, bereik), r.aangemeld_op.is_not(None))
+    )
+    soorten.append(
+        select(
+            r.programma,
+            literal(TOT_MATCH, String).label("fase"),
+            dagen_tussen(r.match_op, r.matching_op, bereik.sqlite).label("dagen"),
+        ).where(_klaar_in_periode(r.match_op, bereik))
+    )
+    duren = union_all(*soorten).subquery("duren")
     d = duren.c
     gerangschikt = select(
         d.programma,
         d.fase,
         d.dagen,
         func.row_number().over(partition_by=(d.programma, d.fase), order_by=d.dagen).label("rn"),
-        func.count().over(partition_by=(d.programma, d.fase)).label("n"),
+        # the same partition and order as the rank (one sort), over the whole partition
+        func.count()
+        .over(partition_by=(d.programma, d.fase), order_by=d.dagen, rows=(None, None))
+        .label("n"),
     ).subquery("gerangschikt")
-    r = gerangschikt.c
+    g = gerangschikt.c
 
     def percentiel(p: int) -> Any:
         # nearest rank: the value at rank ceil(p/100 * n), in integer arithmetic on both dialects
-        return func.max(case((r.rn == (r.n * p + 99) // 100, r.dagen))).label(f"p{p}")
+        return func.max(case((g.rn == (g.n * p + 99) // 100, g.dagen))).label(f"p{p}")
 
     def bak(onder: int, boven: int | None) -> Any:
-        binnen = r.dagen >= onder if boven is None else and_(r.dagen >= onder, r.dagen < boven)
+        binnen = g.dagen >= onder if boven is None else and_(g.dagen >= onder, g.dagen < boven)
         return func.sum(case((binnen, 1), else_=0)).label(f"bak_{onder}")
 
     query = (
         select(
-            r.programma,
-            r.fase,
+            g.programma,
+            g.fase,
             func.count().label("aantal"),
             *[percentiel(p) for p in PERCENTIELEN],
             *[bak(onder, boven) for onder, boven in DOORLOOPTIJD_BAKKEN],
         )
-        .group_by(r.programma, r.fase)
-        .order_by(r.programma, r.fase)
+        .group_by(g.programma, g.fase)
+        .order_by(g.programma, g.fase)
     )
     return list(session.execute(query).mappings())
 
 
-def huidige_fasen(session: Session, bereik: Bereik) -> Any:
-    """Per traject at the end of the range: its phase, the entry into it and the last resume."""
-    laatste = (
-        select(
-            E.c.traject_id,
-            T.c.programma,
-            E.c.to_fase,
-            E.c.at,
-            E.c.trigger,
-            func.row_number()
-            .over(partition_by=E.c.traject_id, order_by=E.c.seq.desc())
-            .label("rn"),
-        )
-        .select_from(_traject_join())
-        .where(_meetellen(bereik), _faseovergang(), E.c.at < bereik.eind)
-        .subquery("laatste")
-    )
-    l_ = laatste.c
-    return (
-        select(
-            l_.traject_id,
-            l_.programma,
-            func.max(case((l_.rn == 1, l_.to_fase))).label("fase"),
-            # a pause and its resume do not restart the phase's clock
-            func.max(case((l_.trigger.not_in((PAUZEREN, HERVAT)), l_.at))).label("sinds"),
-            func.max(case((l_.trigger == HERVAT, l_.at))).label("hervat_op"),
-        )
-        .group_by(l_.traject_id, l_.programma)
-        .subquery("huidig")
-    )
-
-
-def onderhanden_per_fase(session: Session, huidig: Any) -> list[Any]:
-    h = huidig.c
-    query = select(h.programma, h.fase, func.count().label("aantal")).group_by(h.programma, h.fase)
+def onderhanden_per_fase(session: Session, tabel: Table) -> list[Any]:
+    r = tabel.c
+    query = select(r.programma, r.fase, func.count().label("aantal")).group_by(r.programma, r.fase)
     return list(session.execute(query).mappings())
 
 
 def kandidaten_over_norm(
-    session: Session, huidig: Any, grenzen: dict[tuple[str, str], datetime]
+    session: Session, tabel: Table, grenzen: dict[tuple[str, str], datetime]
 ) -> list[Any]:
     """Trajecten whose entry lies before their phase's cutoff (pauses are subtracted later)."""
     if not grenzen:
         return []
-    h = huidig.c
+    r = tabel.c
     voorwaarde = or_(
         *[
-            and_(h.programma == programma, h.fase == fase, h.sinds < grens)
+            and_(r.programma == programma, r.fase == fase, r.fase_sinds < grens)
             for (programma, fase), grens in grenzen.items()
         ]
     )
-    query = select(h.traject_id, h.programma, h.fase, h.sinds, h.hervat_op).where(voorwaarde)
-    return list(session.execute(query).mappings())
+    query = select(r.traject_id, r.programma, r.fase, r.fase_sinds.label("sinds"), r.hervat_op)
+    return list(session.execute(query.where(voorwaarde)).mappings())
 
 
 def pauzes(session: Session, traject_ids: Sequence[int], eind: datetime) -> dict[int, list[Any]]:
@@ -407,11 +435,7 @@ def namen(session: Session, traject_ids: Sequence[int]) -> dict[int, tuple[str, 
     if not traject_ids:
         return {}
     query = (
-        select(
-            T.c.id,
-            func.coalesce(School.naam, Bestuur.naam),
-            T.c.aangemeld_op,
-        )
+        select(T.c.id, func.coalesce(School.naam, Bestuur.naam), T.c.aangemeld_op)
         .select_from(
             T.join(Bestuur, Bestuur.id == T.c.bestuur_id).outerjoin(
                 School, School.id == T.c.school_id
@@ -422,8 +446,9 @@ def namen(session: Session, traject_ids: Sequence[int]) -> dict[int, tuple[str, 
     return {row[0]: (row[1], row[2]) for row in session.execute(query)}
 
 
-def uitkomsten(session: Session, bereik: Bereik) -> list[Any]:
+def uitkomsten(session: Session, tabel: Table, bereik: Bereik) -> list[Any]:
     """Trajecten that reached an end phase in the range, by end phase and recorded result."""
+    r = tabel.c
     resultaat = func.lower(func.coalesce(T.c.resultaat, ""))
     klasse = case(
         (resultaat.like("%onvoldoende%"), "onvoldoende"),
@@ -431,15 +456,9 @@ def uitkomsten(session: Session, bereik: Bereik) -> list[Any]:
         else_="onbekend",
     ).label("klasse")
     query = (
-        select(T.c.programma, E.c.to_fase.label("fase"), klasse, func.count().label("aantal"))
-        .select_from(_traject_join())
-        .where(
-            _meetellen(bereik),
-            E.c.to_fase.in_(bereik.eindfasen),
-            E.c.from_fase != E.c.to_fase,
-            E.c.at >= bereik.start,
-            E.c.at < bereik.eind,
-        )
-        .group_by(T.c.programma, E.c.to_fase, klasse)
+        select(r.programma, r.eindfase.label("fase"), klasse, func.count().label("aantal"))
+        .select_from(tabel.join(T, T.c.id == r.traject_id))
+        .where(_klaar_in_periode(r.eind_op, bereik))
+        .group_by(r.programma, r.eindfase, klasse)
     )
     return list(session.execute(query).mappings())
