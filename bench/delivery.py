@@ -23,6 +23,7 @@ import tempfile
 import time
 import uuid
 from datetime import timedelta
+from functools import partial
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from rich.table import Table
 TEMPLATES = ("aanmelding_ontvangen", "toewijzing", "adviseur_gekoppeld")
 
 
-def _serve(port: int, counter: Synchronized, ready: Any) -> None:  # type: ignore[type-arg]
+def _serve(port: int, counter: Synchronized, ready: Any) -> None:
     from aiosmtpd.controller import Controller
 
     class Counting:
@@ -146,7 +147,7 @@ def main() -> int:
     migrate.upgrade(db.engine)
 
     port = free_port()
-    counter: Synchronized = multiprocessing.Value("i", 0)  # type: ignore[type-arg]
+    counter: Synchronized = multiprocessing.Value("i", 0)
     ready = multiprocessing.Event()
     server = multiprocessing.Process(target=_serve, args=(port, counter, ready), daemon=True)
     server.start()
@@ -170,9 +171,7 @@ def main() -> int:
                     before = counter.value
                     start = time.perf_counter()
                     if which == "raw":
-                        asyncio.run(
-                            raw_send(port, messages, lambda k, task=task: progress.advance(task, k))
-                        )
+                        asyncio.run(raw_send(port, messages, partial(progress.advance, task)))
                         raw_times.append(time.perf_counter() - start)
                     else:
                         reset_outbox(db)
@@ -182,7 +181,7 @@ def main() -> int:
                             limit=n,
                             batch_size=args.batch_size,
                             smtp=config,
-                            progress=lambda k, task=task: progress.advance(task, k),
+                            progress=partial(progress.advance, task),
                         )
                         outbox_times.append(time.perf_counter() - start)
                         received_ok &= report.verzonden == n

@@ -33,7 +33,7 @@ def preview(
     html: bool = typer.Option(False, "--html", help="Toon het HTML-deel in plaats van de tekst"),
 ) -> None:
     """Toon hoe een e-mail eruitziet, zonder iets te versturen."""
-    from casework.services import delivery
+    from casework.services import delivery, mail_preview
     from notifications.render import TEMPLATES, RenderError, build_message
     from notifications.samples import sample_context
 
@@ -42,7 +42,7 @@ def preview(
     if traject is None:
         context = sample_context(template)
     else:
-        context = delivery.preview_context(db(), template=template, traject_id=traject)
+        context = mail_preview.preview_context(db(), template=template, traject_id=traject)
     try:
         rendered = delivery.render_row(template, context, context.get("ontvanger_naam"))
     except RenderError as exc:

@@ -62,9 +62,9 @@ def deliver(
 ) -> None:
     """Verstuur nu alles wat klaarstaat in de outbox."""
     database = db()
-    pending = len(delivery.list_outbox(database, status="pending", limit=limit))
+    due = min(delivery.count_due(database), limit)
     with Progress(console=console, transient=True, disable=as_json) as progress:
-        task = progress.add_task("Versturen", total=pending or None)
+        task = progress.add_task("Versturen", total=due or None)
         report = delivery.deliver_due(
             database, limit=limit, progress=lambda n: progress.advance(task, n)
         )

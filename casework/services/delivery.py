@@ -23,7 +23,7 @@ from email.utils import parseaddr
 from typing import Any, cast
 
 from pydantic import BaseModel, computed_field
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -358,6 +358,17 @@ def list_outbox(
         return [_read(row) for row in session.scalars(query)]
 
 
+def count_due(db: Database, *, now: datetime | None = None) -> int:
+    """How many messages a delivery run would take now."""
+    with db.read() as session:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(_due(now or utcnow()))
+            )
+            or 0
+        )
+
+
 def _get(session: Session, outbox_id: int) -> OutboxMessage:
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
@@ -394,38 +405,3 @@ def retry(db: Database, *, outbox_id: int, now: datetime | None = None) -> Outbo
         row.claim_token = None
         session.flush()
         return _read(row)
-
-
-# -- previews --------------------------------------------------------------------------------
-
-
-def preview_context(db: Database, *, template: str, traject_id: int) -> dict[str, Any]:
-    """The context a template would get for this traject now (for `casework mail preview`)."""
-    from casework.services import outbox, trajecten
-    from notifications.samples import sample_context
-
-    shown = trajecten.show(db, traject_id=traject_id)
-    with db.read() as session:
-        traject = trajecten._load(session, traject_id)
-        context = outbox.traject_context(traject, oordelen=shown.oordelen)
-        planned, plek = traject.kennismaking_op, traject.kennismaking_locatie
-    sample = sample_context(template)
-    ontvanger = {
-        "toewijzing": shown.adviseur_naam,
-        "kennismaking": shown.adviseur_naam,
-        "herinnering": None,
-    }.get(template, shown.contact_naam)
-    context["ontvanger_naam"] = ontvanger
-    if template == "herinnering":
-        context.update(
-            werkdagen_in_fase=shown.werkdagen_in_fase, norm_werkdagen=shown.norm_werkdagen
-        )
-    elif template == "kennismaking":
-        # a traject without a planned date shows the example's date
-        context.update(
-            kennismaking_op=planned.isoformat() if planned else sample["kennismaking_op"],
-            kennismaking_locatie=plek if planned else sample["kennismaking_locatie"],
-        )
-    elif template == "generiek":
-        context.update(onderwerp=sample["onderwerp"], tekst=sample["tekst"])
-    return context

@@ -57,7 +57,7 @@ def message_ids(db: Database) -> dict[int, str]:
     return {key: row.message_id for key, row in rows(db).items()}
 
 
-def test_steps_to_accepted_messages(db, organisaties, smtp_server, smtp_to) -> None:  # type: ignore[no-untyped-def]
+def test_steps_to_accepted_messages(db, organisaties, smtp_server, smtp_to) -> None:
     smtp_to(smtp_server)
     traject = lv_traject(db, organisaties)
     trajecten.koppel(db, traject_id=traject.id, adviseur=organisaties.adviseur, actor=ACTOR)
@@ -84,7 +84,7 @@ def test_steps_to_accepted_messages(db, organisaties, smtp_server, smtp_to) -> N
     assert len(received) == 3
 
 
-def test_one_connection_per_batch(db, smtp_server, smtp_to) -> None:  # type: ignore[no-untyped-def]
+def test_one_connection_per_batch(db, smtp_server, smtp_to) -> None:
     smtp_to(smtp_server)
     queue(db, [f"school{n}@example.org" for n in range(45)])
     report = delivery.deliver_due(db, batch_size=20)
@@ -93,9 +93,7 @@ def test_one_connection_per_batch(db, smtp_server, smtp_to) -> None:  # type: ig
     assert len(smtp_server.handler.per_message_id()) == 45
 
 
-def test_faulty_server_every_message_exactly_once(  # type: ignore[no-untyped-def]
-    db, faulty_smtp_server, smtp_to, cli
-) -> None:
+def test_faulty_server_every_message_exactly_once(db, faulty_smtp_server, smtp_to, cli) -> None:
     smtp_to(faulty_smtp_server)
     handler = faulty_smtp_server.handler
     addresses = [f"school{n}@example.org" for n in range(10)]
@@ -148,9 +146,7 @@ def test_faulty_server_every_message_exactly_once(  # type: ignore[no-untyped-de
     assert refused.code == 1 and "al verzonden" in refused.err
 
 
-def test_crash_after_accept_before_marked_sent(  # type: ignore[no-untyped-def]
-    db, mail_catcher, smtp_to, monkeypatch
-) -> None:
+def test_crash_after_accept_before_marked_sent(db, mail_catcher, smtp_to, monkeypatch) -> None:
     smtp_to(mail_catcher)
     ids = queue(db, [f"school{n}@example.org" for n in range(5)])
     real_mark = delivery._mark
@@ -178,7 +174,7 @@ def test_crash_after_accept_before_marked_sent(  # type: ignore[no-untyped-def]
     assert all(final[key].attempts == 2 for key in ids)
 
 
-def test_killed_process_between_accept_and_mark(db, mail_catcher, smtp_to) -> None:  # type: ignore[no-untyped-def]
+def test_killed_process_between_accept_and_mark(db, mail_catcher, smtp_to) -> None:
     """A real process dies (os._exit) right after the server accepted the batch."""
     smtp_to(mail_catcher)
     queue(db, [f"school{n}@example.org" for n in range(3)])
@@ -202,7 +198,7 @@ def test_killed_process_between_accept_and_mark(db, mail_catcher, smtp_to) -> No
     assert {row.status for row in rows(db).values()} == {"sent"}
 
 
-def test_server_down_burns_no_attempts(db, smtp_to) -> None:  # type: ignore[no-untyped-def]
+def test_server_down_burns_no_attempts(db, smtp_to) -> None:
     class Nowhere:
         host = "127.0.0.1"
         port = free_port()
@@ -217,7 +213,7 @@ def test_server_down_burns_no_attempts(db, smtp_to) -> None:  # type: ignore[no-
         assert row.next_attempt_at > now and row.last_error
 
 
-def test_temporary_failures_end_as_visible_failure(db, faulty_smtp_server, smtp_to) -> None:  # type: ignore[no-untyped-def]
+def test_temporary_failures_end_as_visible_failure(db, faulty_smtp_server, smtp_to) -> None:
     smtp_to(faulty_smtp_server)
     faulty_smtp_server.handler.tempfail_first = 10_000
     (key,) = queue(db, ["school@example.org"])
@@ -235,7 +231,7 @@ def test_backoff_grows_and_is_capped() -> None:
     assert delivery.backoff(30) == delivery.BACKOFF_MAX
 
 
-def test_unrenderable_row_fails_alone(db, smtp_server, smtp_to) -> None:  # type: ignore[no-untyped-def]
+def test_unrenderable_row_fails_alone(db, smtp_server, smtp_to) -> None:
     smtp_to(smtp_server)
     good = queue(db, ["a@example.org"])
     with db.transaction() as session:
@@ -252,7 +248,7 @@ def test_unrenderable_row_fails_alone(db, smtp_server, smtp_to) -> None:  # type
     assert final[bad_id].status == "failed" and "Opmaak mislukt" in (final[bad_id].last_error or "")
 
 
-def test_two_runs_never_claim_the_same_rows(db) -> None:  # type: ignore[no-untyped-def]
+def test_two_runs_never_claim_the_same_rows(db) -> None:
     queue(db, [f"s{n}@example.org" for n in range(6)])
     now = utcnow()
     _token_a, first = delivery._claim(db, now, 4)
@@ -261,14 +257,14 @@ def test_two_runs_never_claim_the_same_rows(db) -> None:  # type: ignore[no-unty
     assert not {row.id for row in first} & {row.id for row in second}
 
 
-def test_invalid_status_is_a_dutch_message(db, cli) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_status_is_a_dutch_message(db, cli) -> None:
     result = cli("outbox", "list", "--status", "kwijt")
     assert result.code == 1 and "bestaat niet" in result.err
     missing = cli("outbox", "retry", "999")
     assert missing.code == 1 and "staat niet in de outbox" in missing.err
 
 
-def test_kennismaking_sends_invitations(db, organisaties, smtp_server, smtp_to, cli) -> None:  # type: ignore[no-untyped-def]
+def test_kennismaking_sends_invitations(db, organisaties, smtp_server, smtp_to, cli) -> None:
     smtp_to(smtp_server)
     traject = lv_traject(db, organisaties)
     op = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT10:00")

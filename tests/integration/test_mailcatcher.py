@@ -32,7 +32,7 @@ def prepared(message_id: str, template: str = "toewijzing") -> Outgoing:
     return Outgoing(1, "noreply@casework.local", ("anne@adviseurs.example",), message.as_bytes())
 
 
-def test_delivered_mail_is_listed_and_shown(db, organisaties, smtp_to, cli) -> None:  # type: ignore[no-untyped-def]
+def test_delivered_mail_is_listed_and_shown(db, organisaties, smtp_to, cli) -> None:
     store = MailStore(get_settings().data_dir / "mail")
     handle = start_catcher("127.0.0.1", free_port(), store)
     try:
@@ -120,7 +120,7 @@ def test_mailcatcher_command_runs_until_stopped(tmp_path: Path) -> None:
     assert f"127.0.0.1:{port}" in out
 
 
-def test_preview_renders_without_sending(db, organisaties, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preview_renders_without_sending(db, organisaties, cli, tmp_path: Path) -> None:
     traject = lv_traject(db, organisaties)
     shown = cli("mail", "preview", "aanmelding_ontvangen", "--traject", str(traject.id))
     assert shown.code == 0, shown.err
