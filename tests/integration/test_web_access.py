@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from casework.db import Database
 from casework.db.models import TrajectNotitie
 from casework.services import links
+from casework.services.accounts import GebruikerRead
 from casework.web.app import ROUTERS
 from casework.web.auth import RoleGuard
 from tests.fixtures_web import ROLLEN, WACHTWOORD, WebWereld, csrf_of, logged_in
@@ -51,7 +52,7 @@ def all_routes() -> list[tuple[APIRoute, str]]:
         for router in ROUTERS
         for route in router.routes
         if isinstance(route, APIRoute)
-        for method in sorted(route.methods - {"HEAD"})
+        for method in sorted((route.methods or set()) - {"HEAD"})
     ]
     # logging out last: it would end the session the other requests use
     return sorted(found, key=lambda item: item[0].path == "/logout")
@@ -78,8 +79,8 @@ def test_access_matrix(db: Database, web_wereld: WebWereld, web_app: FastAPI) ->
     from casework.services.accounts import get_user
 
     clients: dict[str | None, TestClient] = {None: TestClient(web_app, follow_redirects=False)}
-    for rol in ROLLEN:
-        clients[rol] = logged_in(web_app, web_wereld.emails[rol])
+    for naam in ROLLEN:
+        clients[naam] = logged_in(web_app, web_wereld.emails[naam])
     adviseur = [u for u in _users(db) if u.rol == "adviseur"][0]
     assert get_user(db, user_id=adviseur.id) is not None
     tried = 0
@@ -87,7 +88,7 @@ def test_access_matrix(db: Database, web_wereld: WebWereld, web_app: FastAPI) ->
         guard = guard_of(route)
         path = fill(route.path, web_wereld, adviseur.adviseur_id or 0)
         for rol, client in clients.items():
-            headers = {}
+            headers: dict[str, str] = {}
             if guard is not None and guard.api and rol is not None:
                 headers["Authorization"] = f"Bearer {web_wereld.tokens[rol]}"
             if method == "GET":
@@ -111,7 +112,7 @@ def test_access_matrix(db: Database, web_wereld: WebWereld, web_app: FastAPI) ->
     assert tried >= 20 * 6
 
 
-def _users(db: Database):  # type: ignore[no-untyped-def]
+def _users(db: Database) -> list[GebruikerRead]:
     from casework.services.accounts import list_users
 
     return list_users(db)

@@ -5,6 +5,7 @@ public form's abuse guards (honeypot, rate limit) and `casework user`."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -156,7 +157,7 @@ def test_honeypot_and_rate_limit(db: Database, web_wereld: WebWereld) -> None:
 
 
 @sqlite_only
-def test_user_cli(db: Database, cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_user_cli(db: Database, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("een-goed-wachtwoord\n"))
     made = cli(
         "user", "add", "--email", "Mw@Voorbeeld.nl", "--rol", "medewerker", "--wachtwoord-stdin"
