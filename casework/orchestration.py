@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +26,10 @@ log = logging.getLogger(__name__)
 
 DELIVERY_DEPLOYMENT = "deliver-outbox/deliver-outbox"
 TRIGGER_TAG = "outbox-trigger"
+#: a busy server gets a second and third chance (in the background); then the schedule does it
+RETRY_PAUSES = (1.0, 3.0, 0.0)
+#: a server that does not answer /health in this time counts as unreachable
+HEALTH_TIMEOUT = 10.0
 #: where `casework up` writes its Prefect API address, so CLI steps in another terminal find it
 API_URL_FILE = "prefect-api-url"
 
@@ -69,11 +74,16 @@ class DeliveryTrigger:
     def _ask(self) -> None:
         with self._lock:
             self._queued = False
-        try:
-            self.ask()
-        except Exception:
-            self.failed += 1
-            log.warning("could not ask Prefect for a delivery run", exc_info=True)
+        for attempt, pause in enumerate(RETRY_PAUSES):
+            try:
+                self.ask()
+                return
+            except Exception:
+                if attempt == len(RETRY_PAUSES) - 1:
+                    self.failed += 1
+                    log.warning("could not ask Prefect for a delivery run", exc_info=True)
+                    return
+                time.sleep(pause)
 
     def ask(self) -> str | None:
         """Create a delivery run unless one is waiting; returns the new run's id or None."""
@@ -117,7 +127,9 @@ def _check_reachable(api_url: str | None) -> None:
     """Fail fast when no server answers (the client would retry for many seconds)."""
     if not api_url:
         return  # Prefect's ephemeral mode: nothing to reach
-    with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=2) as response:
+    with urllib.request.urlopen(
+        f"{api_url.rstrip('/')}/health", timeout=HEALTH_TIMEOUT
+    ) as response:
         response.read()
 
 
