@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from casework.db import Database
-from casework.services import notities, trajecten
+from casework.services import dagdelen, notities, trajecten
+from tests.fixtures_trajecten import ACTOR
 from tests.fixtures_web import WACHTWOORD, WebWereld, screenshot
 
 
@@ -104,6 +105,20 @@ def test_adviseur_journey(db: Database, web_wereld: WebWereld, pagina: Any) -> N
     page.get_by_role("button", name="Accepteren").click()
     assert "geaccepteerd" in page.locator("#status-toewijzing").inner_text()
     assert trajecten.show(db, traject_id=web_wereld.traject_id).adviseur_geaccepteerd
+    # the office moves it on to kennismaking; then the adviseur registers a dagdeel
+    for fase in ("intake", "matching", "kennismaking"):
+        trajecten.advance(db, traject_id=web_wereld.traject_id, fase=fase, actor=ACTOR)
+    page.goto("/mijn-trajecten")
+    page.locator(f'tr[data-traject="{web_wereld.traject_id}"] a').first.click()
+    page.get_by_label("Datum").fill("2026-11-20")
+    page.get_by_label("Dagdeel", exact=True).select_option("ochtend")
+    page.get_by_label("Activiteit").fill("kennismaking")
+    page.get_by_role("button", name="Dagdeel registreren").click()
+    assert "bewaard" in page.locator(".melding").first.inner_text()
+    assert "kennismaking" in page.locator("table.dagdelen").inner_text()
+    page.get_by_role("button", name="Dagdeel registreren").click()  # empty form: refused
+    screenshot(page, "traject-adviseur-dagdelen")
+    assert len(dagdelen.list_dagdelen(db, traject_id=web_wereld.traject_id)) == 1
     # the adviseur may not open someone else's traject
     answer = page.goto(f"/traject/{web_wereld.ander_traject_id}")
     assert answer.status == 403

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casework.db import Database
 from casework.errors import CaseworkError, InvalidInput, NotAllowed
-from casework.services import keuzelijsten, notities, trajecten
+from casework.services import dagdelen, keuzelijsten, notities, trajecten
 from casework.services.accounts import GebruikerRead
 from casework.services.trajecten import TrajectRead
 from casework.web import auth
@@ -63,6 +63,9 @@ def show(
         adviseurs=[a for a in keuzelijsten.adviseurs(db) if a.actief] if behandelaar else [],
         behandelaar=behandelaar,
         mag_notitie=user.rol in SCHRIJVERS,
+        dagdelen=dagdelen.list_dagdelen(db, traject_id=traject_id),
+        budget=dagdelen.budget(db, traject_id=traject_id),
+        mag_dagdeel=user.rol in SCHRIJVERS and traject.fase in dagdelen.WERKFASEN,
     )
 
 
