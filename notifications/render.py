@@ -208,18 +208,18 @@ def _header_text(value: str) -> str:
     value = _one_line(value, 998)
     if value.isascii() and "=?" not in value:
         return value
-    words: list[str] = []
-    chunk = ""
-    for ch in value:
-        # 45 bytes of UTF-8 per word keeps every encoded word within 76 characters
-        if len((chunk + ch).encode("utf-8")) > 45:
-            words.append(chunk)
-            chunk = ""
-        chunk += ch
-    words.append(chunk)
-    return "\r\n ".join(
-        f"=?utf-8?b?{base64.b64encode(word.encode('utf-8')).decode('ascii')}?=" for word in words
-    )
+    data = value.encode("utf-8")
+    words: list[bytes] = []
+    start = 0
+    while start < len(data):
+        # 45 bytes per word keeps each encoded word within 76 characters; a cut never falls
+        # inside a UTF-8 sequence (continuation bytes are 0b10xxxxxx)
+        end = min(start + 45, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:
+            end -= 1
+        words.append(data[start:end])
+        start = end
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words)
 
 
 def _mailbox(name: str | None, address: str) -> str:
@@ -231,7 +231,16 @@ def _mailbox(name: str | None, address: str) -> str:
         return address
     if name.isascii():
         return formataddr((name, address))
-    return f"{_header_text(name)} <{address}>"
+    # one encoded word (at most 120 characters of name): readers put a space between adjacent
+    # encoded words of a display name, which would change the name
+    return f"=?utf-8?b?{base64.b64encode(name.encode('utf-8')).decode('ascii')}?= <{address}>"
+
+
+@cache
+def _sender(sender: str) -> str:
+    """The From header (the same for every message of a run: made once)."""
+    name, address = parseaddr(sender)
+    return _mailbox(name, address or sender)
 
 
 def _qp(text: str) -> str:
@@ -270,11 +279,10 @@ def build_bytes(
     attachments): the email package's object model costs several milliseconds per message,
     which would dominate a delivery run.
     """
-    sender_name, sender_address = parseaddr(sender)
     token = secrets.token_hex(16)
     alternative = f"alt-{token}"
     headers = [
-        f"From: {_mailbox(sender_name, sender_address or sender)}",
+        f"From: {_sender(sender)}",
         f"To: {_mailbox(to_name, to_address)}",
         f"Subject: {_header_text(rendered.subject)}",
         f"Date: {format_datetime(date or datetime.now(TIJDZONE))}",

@@ -129,7 +129,8 @@ def _claim(db: Database, now: datetime, size: int) -> tuple[str, list[_Claimed]]
         )
         if not ids:
             return token, []
-        session.execute(
+        # the status check again: a row another run claimed in the meantime is not taken
+        rows = session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), _due(now))
             .values(
@@ -138,10 +139,7 @@ def _claim(db: Database, now: datetime, size: int) -> tuple[str, list[_Claimed]]
                 attempts=OutboxMessage.attempts + 1,
                 next_attempt_at=now + LEASE,
             )
-            .execution_options(synchronize_session=False)
-        )
-        rows = session.execute(
-            select(
+            .returning(
                 OutboxMessage.id,
                 OutboxMessage.message_id,
                 OutboxMessage.template,
@@ -150,10 +148,9 @@ def _claim(db: Database, now: datetime, size: int) -> tuple[str, list[_Claimed]]
                 OutboxMessage.context,
                 OutboxMessage.attempts,
             )
-            .where(OutboxMessage.claim_token == token)
-            .order_by(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
         ).all()
-    return token, [_Claimed(*row) for row in rows]
+    return token, sorted((_Claimed(*row) for row in rows), key=lambda row: row.id)
 
 
 def render_row(template: str, context: dict[str, Any], to_name: str | None) -> Rendered:

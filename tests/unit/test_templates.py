@@ -227,3 +227,21 @@ def test_environment_is_sandboxed() -> None:
 def test_unknown_template_is_refused() -> None:
     with pytest.raises(RenderError):
         render("bestaat_niet", {})
+
+
+@pytest.mark.parametrize("name", ["Åse Çelik-Jänsen", "日本語の学校" * 20, 'Jan "de" Vries, jr.'])
+def test_non_ascii_subjects_and_names_survive_the_headers(name: str) -> None:
+    context = sample_context("adviseur_gekoppeld") | {"organisatie": name, "programma_naam": name}
+    rendered = render("adviseur_gekoppeld", context)
+    message = build_message(
+        rendered,
+        message_id="<n@x>",
+        sender="Programmabureau Zoë <noreply@x.nl>",
+        to_address="c@d.nl",
+        to_name=name,
+    )
+    assert message["Subject"] == rendered.subject and name[:20] in rendered.subject
+    assert message["To"].addresses[0].display_name == " ".join(name.split())[:120].rstrip()
+    assert message["From"].addresses[0].display_name == "Programmabureau Zoë"
+    raw = message.as_bytes()
+    assert all(len(line) <= 998 for line in raw.split(b"\n"))
