@@ -1,6 +1,7 @@
 """Adviseur matching: the pure optimisation (no database) that proposes an adviseur per traject."""
 
-from casework.matching.engine import (
+from casework.matching.engine import admissible, greedy, match, score_parts
+from casework.matching.model import (
     AdviseurInfo,
     Alternatief,
     Context,
@@ -8,10 +9,6 @@ from casework.matching.engine import (
     TrajectInfo,
     Voorstel,
     Weights,
-    admissible,
-    greedy,
-    match,
-    score_parts,
 )
 
 __all__ = [
