@@ -40,7 +40,8 @@ def serve_child() -> None:
 
     from flows.outbox import deliver_outbox
 
-    serve(deliver_outbox.to_deployment(name="deliver-outbox"), limit=SERVE_LIMIT)
+    deployment: Any = deliver_outbox.to_deployment(name="deliver-outbox")  # sync: no coroutine
+    serve(deployment, limit=SERVE_LIMIT)
 
 
 class Recorder:
@@ -59,7 +60,7 @@ class Recorder:
         return "250 OK"
 
 
-def percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: int) -> float:
     return (
         statistics.quantiles(values, n=100, method="inclusive")[q - 1]
         if len(values) > 1

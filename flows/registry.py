@@ -2,13 +2,14 @@
 `deploy/prefect.yaml` declares the same (a test keeps the two in step).
 
 To add a flow: write it in flows/<feature>.py and append one `Deployment(...)` to DEPLOYMENTS.
-Run `python -m flows.registry` to print the matching prefect.yaml deployments section.
+Then `python -m flows.registry --write` updates deploy/prefect.yaml to match (a test checks).
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 #: the process work pool of the production set-up (deploy/start.py creates it)
@@ -71,6 +72,12 @@ DEPLOYMENTS: list[Deployment] = [
         description="Makes last month's concept invoices (one per school) for finance to review.",
         cron="0 6 1 * *",
     ),
+    Deployment(
+        name="weekly-report",
+        entrypoint="flows.reports:weekly_report",
+        description="Mails the doorstroom report (school year to date) to the management list.",
+        cron="0 7 * * 1",
+    ),
 ]
 
 #: what casework.orchestration triggers after a step wrote outbox rows
@@ -129,7 +136,22 @@ def prefect_yaml_deployments() -> list[dict[str, Any]]:
     return result
 
 
-if __name__ == "__main__":
+def write_prefect_yaml(path: Path) -> None:
+    """Rewrite the deployments section of deploy/prefect.yaml (the lines above it stay)."""
     import yaml
 
-    print(yaml.safe_dump({"deployments": prefect_yaml_deployments()}, sort_keys=False))
+    text = path.read_text()
+    head = text[: text.index("deployments:")]
+    body = yaml.safe_dump({"deployments": prefect_yaml_deployments()}, sort_keys=False)
+    path.write_text(head + body)
+
+
+if __name__ == "__main__":
+    import sys
+
+    import yaml
+
+    if sys.argv[1:] == ["--write"]:
+        write_prefect_yaml(Path(__file__).resolve().parent.parent / "deploy" / "prefect.yaml")
+    else:
+        print(yaml.safe_dump({"deployments": prefect_yaml_deployments()}, sort_keys=False))

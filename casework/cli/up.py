@@ -89,33 +89,38 @@ def _start_catcher(data_dir: Path, port: int) -> Any | None:
     return start_catcher(HOST, port, MailStore(data_dir / "mail"))
 
 
+def _flows(*args: str) -> list[str]:
+    """`python -m flows ...` in its own process: casework/ does not import the flows."""
+    settings = get_settings()
+    env = {
+        "PREFECT_HOME": str((settings.data_dir / "prefect").resolve()),
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "flows", *args], env=env, capture_output=True, text=True
+    )
+    if result.returncode == 2:
+        raise UpFailed(f"Onbekende flow: {result.stderr.strip()}. Zie 'casework flows list'.")
+    if result.returncode != 0:
+        raise UpFailed(f"De flow faalde: {result.stderr.strip()[-500:]}")
+    return result.stdout.splitlines()
+
+
 @flows_app.command("list")
 def list_command() -> None:
     """Toon elke deployment met zijn schema."""
-    from flows.registry import DEPLOYMENTS
-
     table = Table("deployment", "flow", "schema", "work pool")
-    for item in DEPLOYMENTS:
-        schedule = item.cron or f"elke {item.interval_seconds} s"
-        table.add_row(item.name, item.entrypoint, schedule, item.work_pool)
+    for line in _flows("list"):
+        table.add_row(*line.split("\t"))
     console.print(table)
 
 
 @flows_app.command("run")
 def run_command(name: str = typer.Argument(..., help="de deployment, bv. deliver-outbox")) -> None:
     """Voer één flow hier uit, zonder server (Prefect start een tijdelijke)."""
-    settings = get_settings()
-    os.environ.setdefault("PREFECT_HOME", str((settings.data_dir / "prefect").resolve()))
-    from flows.registry import by_name
-
-    try:
-        deployment = by_name(name)
-    except KeyError:
-        raise UpFailed(
-            f"Onbekende flow {name!r}: zie 'casework flows list' voor de namen."
-        ) from None
-    result = deployment.load_flow()(**deployment.parameters)
-    console.print(result)
+    for line in _flows("run", name)[-1:]:
+        console.print(line)
 
 
 def up_command(

@@ -132,7 +132,8 @@ def test_step_asks_for_one_coalesced_delivery_run(db: Database, organisaties: Or
     from casework import orchestration
     from flows.outbox import deliver_outbox
 
-    deliver_outbox.to_deployment(name="deliver-outbox").apply()
+    deployment: Any = deliver_outbox.to_deployment(name="deliver-outbox")  # sync call
+    deployment.apply()
     trigger = orchestration.DeliveryTrigger()
     db.outbox_hooks.append(trigger)
 
