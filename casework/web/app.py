@@ -25,6 +25,7 @@ from casework.web.routes import (
     beheer,
     dagdelen,
     mail,
+    matching,
     programma,
     toewijzing,
     traject,
@@ -43,6 +44,7 @@ ROUTERS: list[APIRouter] = [
     mail.router,
     beheer.router,
     toewijzing.router,
+    matching.router,  # matching proposals (issue 6)
     api.router,
 ]
 STATIC = Path(__file__).parent / "static"
