@@ -14,6 +14,7 @@ from casework.reports import grafieken
 from casework.reports.grafieken import KLEUREN, Reeks
 from casework.reports.model import DOORLOOPTIJD_BAKKEN, DoorstroomRapport
 from casework.reports.periodes import datum_kort, datum_lang, euro, getal, procent
+from casework.services.programmas import programmes
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: bottom to top in the cumulative flow diagram: what is done first, then the active phases
@@ -110,8 +111,10 @@ def _budget_grafiek(r: DoorstroomRapport) -> Markup | None:
     )
 
 
-def als_html(r: DoorstroomRapport) -> str:
-    """The whole report as one HTML file a browser or mail client shows without fetching."""
+def als_html(r: DoorstroomRapport, *, formulier: bool = False) -> str:
+    """The whole report as one HTML file a browser or mail client shows without fetching.
+
+    `formulier` adds the web app's filter form and a link back (the page at /rapportage)."""
     per_programma = {code: _programma_grafieken(r, code) for code in r.programmas}
     oudste: Markup | None = None
     if r.oudste:
@@ -137,6 +140,8 @@ def als_html(r: DoorstroomRapport) -> str:
             oudste_grafiek=oudste,
             benutting_grafiek=benutting,
             budget_grafiek=_budget_grafiek(r),
+            formulier=formulier,
+            alle_programmas={code: p.naam for code, p in sorted(programmes().items())},
             programma_namen=" en ".join(r.programma_namen[code] for code in r.programmas),
         )
     )

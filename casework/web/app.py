@@ -31,6 +31,7 @@ from casework.web.routes import (
     traject,
     werkvoorraad,
 )
+from casework.web.routes import rapportage as _rapportage  # reports (issue 8)
 
 #: every feature's router; the access-matrix test walks these routes
 ROUTERS: list[APIRouter] = [
@@ -45,6 +46,7 @@ ROUTERS: list[APIRouter] = [
     beheer.router,
     toewijzing.router,
     matching.router,  # matching proposals (issue 6)
+    _rapportage.router,  # management report (issue 8)
     api.router,
 ]
 STATIC = Path(__file__).parent / "static"
