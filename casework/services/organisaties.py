@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -122,18 +122,25 @@ def record_oordeel(
     return row
 
 
+# two columns, not whole rows, in statements built once: every step's read asks this
+_LATEST = select(Oordeel.standaard, Oordeel.oordeel).order_by(
+    Oordeel.datum.desc(), Oordeel.id.desc()
+)
+_LATEST_OF_SCHOOL = _LATEST.where(Oordeel.school_id == bindparam("school_id"))
+_LATEST_OF_BESTUUR = _LATEST.where(Oordeel.bestuur_id == bindparam("bestuur_id"))
+
+
 def latest_oordelen(
     session: Session, *, school_id: int | None = None, bestuur_id: int | None = None
 ) -> list[str]:
     """The latest verdict per standard of one school or bestuur."""
-    query = select(Oordeel).order_by(Oordeel.datum.desc(), Oordeel.id.desc())
     if school_id is not None:
-        query = query.where(Oordeel.school_id == school_id)
+        rows = session.execute(_LATEST_OF_SCHOOL, {"school_id": school_id})
     else:
-        query = query.where(Oordeel.bestuur_id == bestuur_id)
+        rows = session.execute(_LATEST_OF_BESTUUR, {"bestuur_id": bestuur_id})
     latest: dict[str | None, str] = {}
-    for row in session.scalars(query):
-        latest.setdefault(row.standaard, row.oordeel)
+    for standaard, oordeel in rows:
+        latest.setdefault(standaard, oordeel)
     return list(latest.values())
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import CursorResult, Select, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.db import Database
@@ -103,8 +104,12 @@ _LOAD_OPTIONS = (
 )
 
 
+#: built once with a bound id: SQLAlchemy then computes the statement's cache key only once
+_LOAD_ONE = select(Traject).options(*_LOAD_OPTIONS).where(Traject.id == bindparam("traject_id"))
+
+
 def _load(session: Session, traject_id: int) -> Traject:
-    traject = session.get(Traject, traject_id, options=_LOAD_OPTIONS)
+    traject = session.scalars(_LOAD_ONE, {"traject_id": traject_id}).unique().one_or_none()
     if traject is None:
         raise NotFound(
             f"Traject {traject_id} bestaat niet. Zoek het id op met 'casework traject list'."
@@ -576,6 +581,31 @@ def aanmelden(
     return _commit_guarded(db, work)
 
 
+_TRAJECTEN = cast(Table, Traject.__table__)
+_ADVANCE_UPDATE = (
+    update(_TRAJECTEN)
+    .where(
+        _TRAJECTEN.c.id == bindparam("b_id"),
+        _TRAJECTEN.c.version == bindparam("b_version"),
+    )
+    .values(
+        {
+            _TRAJECTEN.c[name]: bindparam(name, type_=_TRAJECTEN.c[name].type)
+            for name in (
+                "fase",
+                "fase_sinds",
+                "updated_at",
+                "version",
+                "paused_from",
+                "werkdagen_voor_pauze",
+                "resultaat",
+            )
+        }
+    )
+)
+_EVENT_INSERT = insert(cast(Table, TrajectEvent.__table__))
+
+
 def advance(
     db: Database,
     *,
@@ -593,6 +623,7 @@ def advance(
     advancing the same traject at once: one wins, the other gets `ConcurrentChange`.
     """
     reden = validation.tekst(reden, "reden", 2000)
+    resultaat_naam = validation.naam(resultaat, "resultaat", 40) if resultaat else None
     target = fase.strip().lower()
     now = at or utcnow()
 
@@ -610,31 +641,48 @@ def advance(
         except StepRefused as exc:
             raise StepNotAllowed(str(exc)) from None
         old_phase = traject.fase
-        _append_event(
-            session,
-            traject,
-            actor=actor,
-            trigger=trigger,
-            from_fase=old_phase,
-            to_fase=new_phase,
-            reden=reden,
-            at=now,
-            data={"resultaat": resultaat} if resultaat else None,
-        )
+        changes: dict[str, Any] = {
+            "fase": new_phase,
+            "fase_sinds": now,
+            "updated_at": now,
+            "version": traject.version + 1,
+        }
         if trigger == PAUZEREN:
-            traject.paused_from = old_phase
-            traject.werkdagen_voor_pauze = werkdagen_in_fase(traject, now.date())
+            changes["paused_from"] = old_phase
+            changes["werkdagen_voor_pauze"] = werkdagen_in_fase(traject, now.date())
         elif trigger == HERVAT:
-            traject.paused_from = None
+            changes["paused_from"] = None
         else:
-            traject.paused_from = None
-            traject.werkdagen_voor_pauze = 0
-        traject.fase = new_phase
-        traject.fase_sinds = now
-        traject.updated_at = now
-        if resultaat:
-            traject.resultaat = validation.naam(resultaat, "resultaat", 40)
-        session.flush()
+            changes["paused_from"] = None
+            changes["werkdagen_voor_pauze"] = 0
+        if resultaat_naam:
+            changes["resultaat"] = resultaat_naam
+        # the hot path writes its two rows with prepared statements, not the unit of work, in
+        # the unit of work's order (every writer locks alike, so two never deadlock): the event
+        # (its seq is unique per traject), then the UPDATE that checks the version itself
+        changes.setdefault("werkdagen_voor_pauze", traject.werkdagen_voor_pauze)
+        changes.setdefault("resultaat", traject.resultaat)
+        session.execute(
+            _EVENT_INSERT,
+            {
+                "traject_id": traject.id,
+                "seq": traject.version + 1,
+                "at": now,
+                "actor": actor,
+                "trigger": trigger,
+                "from_fase": old_phase,
+                "to_fase": new_phase,
+                "reden": reden,
+                "data": {"resultaat": resultaat} if resultaat else None,
+            },
+        )
+        updated = session.execute(
+            _ADVANCE_UPDATE, {**changes, "b_id": traject.id, "b_version": traject.version}
+        )
+        if cast(CursorResult[Any], updated).rowcount != 1:
+            raise ConcurrentChange()  # someone else was first: the rollback drops the event
+        for key, value in changes.items():  # the loaded object now matches the row
+            set_committed_value(traject, key, value)
         return _read(session, traject, list(ctx.oordelen) if ctx.facts_read else None)
 
     return _commit_guarded(db, work)
