@@ -95,7 +95,7 @@ def verify(db: Database, *, progress: Callable[[int], None] | None = None) -> Ve
                 )
                 .order_by(TrajectEvent.traject_id, TrajectEvent.seq)
                 .execution_options(yield_per=5000)
-            )
+            ).tuples()
         )
         seen: set[int] = set()
         for traject_id, group in groupby(rows, key=lambda row: row[0]):

@@ -139,7 +139,7 @@ CASES: list[tuple[str, list[str], str]] = [
 def test_refusal_writes_nothing(
     db: Database,
     organisaties: Organisaties,
-    cli,  # type: ignore[no-untyped-def]
+    cli,
     args: list[str],
     message: str,
 ) -> None:
@@ -160,7 +160,7 @@ def test_refusal_writes_nothing(
 def test_refused_gestopt_then_with_reason(
     db: Database,
     organisaties: Organisaties,
-    cli,  # type: ignore[no-untyped-def]
+    cli,
 ) -> None:
     traject = lv_traject(db, organisaties)
     assert cli("traject", "advance", str(traject.id), "gestopt").code == 1
@@ -173,7 +173,7 @@ def test_refused_gestopt_then_with_reason(
     assert (last.trigger, last.reden, last.actor) == ("stoppen", "School trekt zich terug", ACTOR)
 
 
-def test_schema_not_upgraded(cli, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_schema_not_upgraded(cli, tmp_path, monkeypatch) -> None:
     """A database nobody upgraded: the user is told to run 'casework db upgrade'."""
     from casework import bootstrap
     from casework.settings import get_settings

@@ -165,7 +165,7 @@ def test_two_advances_at_once_on_each_database(
     assert event_count(db, t.id) == 2
 
 
-def test_expected_version(db: Database, organisaties: Organisaties, cli) -> None:  # type: ignore[no-untyped-def]
+def test_expected_version(db: Database, organisaties: Organisaties, cli) -> None:
     """Who saw version 1 cannot step after someone else moved the traject on."""
     t = lv_traject(db, organisaties)
     moved = trajecten.advance(db, traject_id=t.id, fase="intake", actor=ACTOR, expected_version=1)

@@ -253,7 +253,7 @@ def test_list_and_counts(db: Database, organisaties: Organisaties) -> None:
         trajecten.list_trajecten(db, filter=TrajectFilter(programma="xyz"))
 
 
-def test_verify_detects_a_tampered_phase(db: Database, organisaties: Organisaties, cli) -> None:  # type: ignore[no-untyped-def]
+def test_verify_detects_a_tampered_phase(db: Database, organisaties: Organisaties, cli) -> None:
     good = lv_traject(db, organisaties)
     walk(db, good.id, "intake")
     bad = gwgb_traject(db, organisaties)
@@ -275,3 +275,15 @@ def test_verify_detects_a_tampered_phase(db: Database, organisaties: Organisatie
         )
     [mismatch] = verify.verify(db).afwijkingen
     assert "versie 7" in mismatch.probleem
+
+
+def test_demo_data_passes_verify(db: Database, cli) -> None:
+    """A new user's first two commands on a fresh database: demo data, then verify."""
+    made = cli("demo-data", "--besturen", "4")
+    assert made.code == 0, made.err
+    counts = trajecten.count_per_fase(db)
+    assert sum(counts.values()) >= 8
+    assert len({fase for _, fase in counts}) >= 5  # spread over the phases
+    checked = cli("verify")
+    assert checked.code == 0, checked.out + checked.err
+    assert "geen afwijkingen" in checked.out

@@ -203,8 +203,10 @@ def test_service_history_replays_to_the_stored_phase(
                 read = trajecten.koppel(db, traject_id=t.id, adviseur=value, actor=ACTOR)
             elif value == "oordeel":
                 read = trajecten.wijzig(db, traject_id=t.id, actor=ACTOR, oordeel=extra)
+            elif value == "risico":
+                read = trajecten.wijzig(db, traject_id=t.id, actor=ACTOR, risico=extra)
             else:
-                read = trajecten.wijzig(db, traject_id=t.id, actor=ACTOR, **{value: extra})
+                read = trajecten.wijzig(db, traject_id=t.id, actor=ACTOR, hulpvraag=extra)
         except CaseworkError:
             assert trajecten.show(db, traject_id=t.id).version == version  # nothing written
             continue
