@@ -23,6 +23,7 @@ from casework.settings import get_settings
 pytest_plugins = [
     "tests.fixtures_trajecten",
     "tests.fixtures_reports",
+    "tests.fixtures_prefect",
     "tests.fixtures_web",
     "tests.fixtures_smtp",
     "tests.fixtures_finance",
