@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from casework import bootstrap
 from casework.db import Database
+from casework.settings import get_settings
 from casework.web import errors
 from casework.web.ratelimit import RateLimit
 from casework.web.routes import (
@@ -81,6 +82,8 @@ def create_app(
         session_cookie="casework_sessie",
         max_age=8 * 3600,
         same_site="lax",
+        # behind TLS (a https base URL) the cookie never travels over plain http
+        https_only=get_settings().base_url.startswith("https://"),
     )
 
     @app.middleware("http")

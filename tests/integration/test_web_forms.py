@@ -177,3 +177,24 @@ def test_user_cli(db: Database, cli: Any, monkeypatch: pytest.MonkeyPatch) -> No
     no_adviseur = cli("user", "add", "--email", "z@y.nl", "--rol", "adviseur", "--wachtwoord-stdin")
     assert no_adviseur.code == 1 and "geen adviseur" in no_adviseur.err
     assert [u.email for u in accounts.list_users(db)] == ["mw@voorbeeld.nl"]
+
+
+@sqlite_only
+def test_mail_page_shows_caught_messages_as_text(web_wereld: WebWereld, web_app: FastAPI) -> None:
+    from email.message import EmailMessage
+
+    from casework.settings import get_settings
+    from notifications.catcher import MailStore
+
+    message = EmailMessage()
+    message["From"] = "noreply@casework.local"
+    message["To"] = "jan@regenboog.nl"
+    message["Subject"] = "Aanmelding ontvangen <b>LV-2026-00001</b>"
+    message["Message-ID"] = "<web-test@casework.local>"
+    message.set_content("Beste Jan,\n\n" + HTML)
+    MailStore(get_settings().data_dir / "mail").add(bytes(message))
+    client = logged_in(web_app, web_wereld.emails["medewerker"])
+    html = client.get("/mail").text
+    assert "Aanmelding ontvangen &lt;b&gt;LV-2026-00001&lt;/b&gt;" in html
+    assert "jan@regenboog.nl" in html
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
