@@ -6,6 +6,8 @@ route is covered the day it is added; a route without a role guard must be on th
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -226,3 +228,33 @@ def test_login_redirects_only_to_this_site(web_wereld: WebWereld, web_app: FastA
             },
         )
         assert answer.headers["location"] == expected
+
+
+@sqlite_only
+def test_werkvoorraad_counts_highlights_and_pages_by_key(
+    db: Database, web_wereld: WebWereld, web_app: FastAPI
+) -> None:
+    from datetime import timedelta
+
+    from casework.db.base import utcnow
+    from casework.services import trajecten
+    from tests.fixtures_trajecten import lv_traject
+
+    old = lv_traject(db, web_wereld.org, at=utcnow() - timedelta(days=40))
+    for _ in range(52):
+        lv_traject(db, web_wereld.org)
+    client = logged_in(web_app, web_wereld.emails["medewerker"])
+    first = client.get("/werkvoorraad").text
+    assert "55 trajecten gevonden" in first
+    assert '<td data-fase="lv-aanmelding">54</td>' in first
+    assert first.count("data-traject=") == 50
+    assert f'class="over-norm" data-traject="{old.id}"' not in first  # the oldest is on page 2
+    next_link = re.search(r'href="\?voor=(\d+)" rel="next"', first)
+    assert next_link
+    second = client.get(f"/werkvoorraad?voor={next_link.group(1)}").text
+    assert second.count("data-traject=") == 5
+    assert f'class="over-norm" data-traject="{old.id}"' in second
+    assert "over de norm" in second
+    only_late = client.get("/werkvoorraad?over_norm=1").text
+    assert f'data-traject="{old.id}"' in only_late and only_late.count("data-traject=") == 1
+    assert trajecten.show(db, traject_id=old.id).over_norm

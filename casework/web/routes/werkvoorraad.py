@@ -116,13 +116,12 @@ def werkvoorraad(
     flt = make_filter(programma, fase, adviseur, zoek, over_norm)
     db = auth.database(request)
     counts = counts_per_fase(request)
-    per_programma = [
-        (
-            programme,
-            [(phase, counts.get((code, phase.name), 0)) for phase in programme.phases],
-        )
-        for code, programme in sorted(programmas.programmes().items())
-    ]
+    per_programma = []
+    for code, programme in sorted(programmas.programmes().items()):
+        fasen = [(p.name, p.label, counts.get((code, p.name), 0)) for p in programme.phases]
+        if programme.pauzeren:
+            fasen.append(("gepauzeerd", "Gepauzeerd", counts.get((code, "gepauzeerd"), 0)))
+        per_programma.append((programme, fasen))
     return page(
         request,
         "werkvoorraad.html",
