@@ -45,7 +45,8 @@ def sample_context(template: str) -> dict[str, Any]:
         },
         "adviseur_gekoppeld": {"ontvanger_naam": "Jan de Vries"},
         "herinnering": {
-            "ontvanger_naam": "programmabureau",
+            # reminders go to the programme office's shared address: "Beste collega"
+            "ontvanger_naam": None,
             "werkdagen_in_fase": 17,
             "norm_werkdagen": 15,
         },
