@@ -3,13 +3,15 @@
 - `smtp_server`: accepts everything and records each message (Message-ID, recipients, raw).
 - `faulty_smtp_server`: the same, plus faults set on its handler: `drop_at` (close the
   connection without an answer when the Nth DATA arrives, once), `tempfail_first` (answer 421
-  to the first N DATA commands), `reject` (answer 550 at RCPT for these addresses).
+  to the first N DATA commands), `reject` (answer 550 at RCPT for these addresses),
+  `stall_first` (hang before answering the first DATA, so the client times out).
 - `mail_catcher`: the product's own catcher (notifications.catcher) with a store in tmp_path.
 - `smtp_to(server)`: point the settings (CASEWORK_SMTP_HOST/PORT) at a server.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections import Counter
@@ -52,6 +54,8 @@ class RecordingHandler:
     reject: set[str] = field(default_factory=set)
     tempfail_first: int = 0
     drop_at: int | None = None
+    #: seconds to wait before answering the first DATA (a server that hangs: a client timeout)
+    stall_first: float = 0.0
     data_commands: int = 0
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -79,6 +83,9 @@ class RecordingHandler:
             # the connection dies before the server answered: the client cannot know
             server.transport.close()
             return "451 4.3.0 connection dropped"
+        if count == 1 and self.stall_first:
+            await asyncio.sleep(self.stall_first)
+            return "451 4.4.2 too late"
         if count <= self.tempfail_first:
             return "421 4.3.2 Service not available, closing transmission channel"
         raw = envelope.original_content or envelope.content

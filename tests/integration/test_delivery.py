@@ -19,6 +19,7 @@ from casework.db import Database
 from casework.db.base import utcnow
 from casework.db.models import OutboxMessage
 from casework.services import delivery, outbox, trajecten
+from casework.settings import get_settings
 from notifications.samples import sample_context
 from tests.fixtures_smtp import free_port
 from tests.fixtures_trajecten import ACTOR, lv_traject
@@ -224,6 +225,23 @@ def test_temporary_failures_end_as_visible_failure(db, faulty_smtp_server, smtp_
     row = rows(db)[key]
     assert row.status == "failed" and row.attempts == delivery.MAX_ATTEMPTS
     assert (row.last_error or "").startswith(f"Na {delivery.MAX_ATTEMPTS} pogingen opgegeven: 421")
+
+
+def test_timeout_is_retried_later(db, faulty_smtp_server, smtp_to, monkeypatch) -> None:
+    smtp_to(faulty_smtp_server)
+    monkeypatch.setenv("CASEWORK_SMTP_TIMEOUT", "0.5")
+    get_settings.cache_clear()
+    faulty_smtp_server.handler.stall_first = 2.0
+    first, second = queue(db, ["a@example.org", "b@example.org"])
+    now = utcnow()
+    report = delivery.deliver_due(db, now=now)
+    assert (report.verzonden, report.uitgesteld) == (1, 1)
+    stalled = rows(db)[first]
+    assert stalled.status == "pending" and stalled.next_attempt_at > now
+    assert "Timeout" in (stalled.last_error or "")
+    assert rows(db)[second].status == "sent"
+    assert delivery.deliver_due(db, now=now + DAY).verzonden == 1
+    assert rows(db)[first].status == "sent"
 
 
 def test_backoff_grows_and_is_capped() -> None:
