@@ -151,14 +151,14 @@ def _brin(i: int) -> str:
     return f"{a % 100:02d}{letters[c // 26]}{letters[c % 26]}{d:02d}"
 
 
-def service_round(db: Database, ids: list[int]) -> tuple[int, float]:
+def service_round(db: Database, ids: list[int]) -> tuple[int, float, float]:
     steps = 0
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for traject_id in ids:
         for target, *_ in CYCLE:
             trajecten.advance(db, traject_id=traject_id, fase=target, actor=ACTOR)
             steps += 1
-    return steps, time.perf_counter() - began
+    return steps, time.perf_counter() - began, time.process_time() - cpu
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -166,7 +166,7 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def raw_round(path: Path, ids: list[int]) -> tuple[int, float]:
+def raw_round(path: Path, ids: list[int]) -> tuple[int, float, float]:
     conn = sqlite3.connect(path, isolation_level=None)
     for pragma in (
         "foreign_keys=ON",
@@ -176,7 +176,7 @@ def raw_round(path: Path, ids: list[int]) -> tuple[int, float]:
     ):
         conn.execute(f"PRAGMA {pragma}")
     steps = 0
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for traject_id in ids:
         version = 1
         for _target, trigger, source, dest in CYCLE:
@@ -205,9 +205,9 @@ def raw_round(path: Path, ids: list[int]) -> tuple[int, float]:
             conn.execute("COMMIT")
             version += 1
             steps += 1
-    elapsed = time.perf_counter() - began
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
     conn.close()
-    return steps, elapsed
+    return steps, elapsed, cpu
 
 
 def main(argv: list[str] | None = None) -> dict[int, dict[str, float]]:
@@ -245,16 +245,25 @@ def main(argv: list[str] | None = None) -> dict[int, dict[str, float]]:
             # fresh trajecten spread over the whole table, none stepped before
             fresh = rng.sample(sorted(set(range(1, size + 1)) - used), needed)
             used.update(fresh)
-            service_rates, raw_rates = [], []
+            service_rates, raw_rates, service_cpu, raw_cpu = [], [], [], []
             for round_ in range(args.rounds):
                 chunk = fresh[2 * round_ * per_round : 2 * (round_ + 1) * per_round]
                 service_ids, raw_ids = chunk[:per_round], chunk[per_round:]
-                steps, seconds = service_round(db, service_ids)
+                steps, seconds, cpu = service_round(db, service_ids)
                 service_rates.append(steps / seconds)
-                steps, seconds = raw_round(path, raw_ids)
+                service_cpu.append(1000 * cpu / steps)
+                steps, seconds, cpu = raw_round(path, raw_ids)
                 raw_rates.append(steps / seconds)
+                raw_cpu.append(1000 * cpu / steps)
             service, raw = statistics.median(service_rates), statistics.median(raw_rates)
-            results[size] = {"service": service, "raw": raw, "ratio": service / raw}
+            results[size] = {
+                "service": service,
+                "raw": raw,
+                "ratio": service / raw,
+                # CPU time of this process per step: what other work on the machine moves least
+                "service_cpu": statistics.median(service_cpu),
+                "raw_cpu": statistics.median(raw_cpu),
+            }
             console.print(
                 f"{size:>7,} trajecten: service {service:,.0f} steps/s, raw {raw:,.0f} steps/s, "
                 f"ratio {service / raw:.2f}"
@@ -264,7 +273,16 @@ def main(argv: list[str] | None = None) -> dict[int, dict[str, float]]:
     table = Table(
         title=f"Transitions on SQLite ({args.steps} steps per round, {args.rounds} rounds)"
     )
-    columns = ("trajecten", "service steps/s", "raw steps/s", "ratio", "ms/step service", "raw")
+    columns = (
+        "trajecten",
+        "service steps/s",
+        "raw steps/s",
+        "ratio",
+        "ms/step service",
+        "raw",
+        "CPU ms/step service",
+        "raw",
+    )
     for column in columns:
         table.add_column(column, justify="right")
     for size, row in results.items():
@@ -275,6 +293,8 @@ def main(argv: list[str] | None = None) -> dict[int, dict[str, float]]:
             f"{row['ratio']:.2f}",
             f"{1000 / row['service']:.2f}",
             f"{1000 / row['raw']:.2f}",
+            f"{row['service_cpu']:.2f}",
+            f"{row['raw_cpu']:.2f}",
         )
     console.print(table)
     # other work on the machine moves both sides alike; the load shows how busy it was
