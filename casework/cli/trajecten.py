@@ -324,9 +324,12 @@ def verify_command(as_json: bool = typer.Option(False, "--json")) -> None:
 def demo_command(
     besturen: int = typer.Option(12, "--besturen", min=1, max=2000),
     seed: int = typer.Option(2026, "--seed"),
+    scale: str | None = typer.Option(
+        None, "--scale", help="small, medium of national: jaren historie in bulk (issue 9)"
+    ),
 ) -> None:
     """Vul de database met een realistische demoset: besturen, scholen, adviseurs, trajecten."""
-    from casework.services import demo
+    from casework.services import demo, demo_schaal
 
     database = db()
     with Progress(console=console) as progress:
@@ -335,7 +338,10 @@ def demo_command(
         def step(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = demo.generate(database, besturen=besturen, seed=seed, progress=step)
+        if scale is not None:
+            summary = demo_schaal.generate_scale(database, scale=scale, seed=seed, progress=step)
+        else:
+            summary = demo.generate(database, besturen=besturen, seed=seed, progress=step)
     console.print(
         f"Demodata: {summary['besturen']} besturen, {summary['scholen']} scholen, "
         f"{summary['adviseurs']} adviseurs, {summary['trajecten']} trajecten."
