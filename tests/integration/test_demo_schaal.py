@@ -136,7 +136,7 @@ def _a_brin(db: Database) -> str:
     with db.engine.connect() as conn:
         return str(
             conn.execute(
-                sa.text("SELECT brin FROM scholen WHERE sector = 'po' ORDER BY id")
+                sa.text("SELECT brin FROM scholen WHERE sector = 'po' ORDER BY id LIMIT 1")
             ).scalar_one_or_none()
         )
 
