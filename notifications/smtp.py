@@ -38,6 +38,8 @@ class SmtpConfig:
     security: str = "none"
     timeout: float = 30.0
     validate_certs: bool = True
+    #: a CA bundle to verify the server's certificate with (a private CA, or a test's own)
+    cert_bundle: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ async def _connect(config: SmtpConfig) -> aiosmtplib.SMTP:
         use_tls=config.security == "tls",
         start_tls=config.security == "starttls",
         validate_certs=config.validate_certs,
+        cert_bundle=config.cert_bundle,
     )
     await client.connect()
     if config.username:
