@@ -68,7 +68,9 @@ def percentile(values: list[float], q: int) -> float:
     )
 
 
-def run_steps(db: Any, count: int, label: str, committed: dict[int, float]) -> None:
+def run_steps(
+    db: Any, count: int, label: str, committed: dict[int, float], durations: list[float]
+) -> None:
     from rich.progress import Progress
 
     from casework.services import trajecten
@@ -76,6 +78,7 @@ def run_steps(db: Any, count: int, label: str, committed: dict[int, float]) -> N
     with Progress() as progress:
         task = progress.add_task(label, total=count)
         for n in range(count):
+            begin = time.time()
             traject = trajecten.aanmelden(
                 db,
                 programma="lv",
@@ -87,6 +90,7 @@ def run_steps(db: Any, count: int, label: str, committed: dict[int, float]) -> N
                 actor="bench@casework.local",
             )
             committed[traject.id] = time.time()
+            durations.append(committed[traject.id] - begin)
             progress.advance(task)
 
 
@@ -205,12 +209,16 @@ def measure(
     trigger = orchestration.install(db, api_url=env["PREFECT_API_URL"])
     assert trigger is not None
     committed: dict[int, float] = {}
+    step_times: list[float] = []
     start = time.time()
-    run_steps(db, args.steps, "coalesced steps", committed)
+    run_steps(db, args.steps, "coalesced steps", committed, step_times)
     coalesced = wait_delivered(db, recorder, committed, 900)
     coalesced_total = time.time() - start
     runs = trigger.created
     db.outbox_hooks.clear()
+    # printed at once: the naive part that follows takes long
+    print(f"coalesced ({runs} runs): {latencies(sorted(coalesced.values()))}")
+    print(f"  total {coalesced_total:.1f} s")
 
     # naive: one flow run per message
     def one_run_each(count: int) -> None:
@@ -218,8 +226,9 @@ def measure(
 
     db.outbox_hooks.append(one_run_each)
     naive_committed: dict[int, float] = {}
+    naive_step_times: list[float] = []
     start = time.time()
-    run_steps(db, args.naive, "naive steps", naive_committed)
+    run_steps(db, args.naive, "naive steps", naive_committed, naive_step_times)
     naive = wait_delivered(db, recorder, naive_committed, 1800)
     naive_total = time.time() - start
     db.dispose()
@@ -229,6 +238,8 @@ def measure(
         "coalesced_runs": runs,
         "naive": sorted(naive.values()),
         "naive_total": naive_total,
+        "step": sorted(step_times),
+        "naive_step": sorted(naive_step_times),
     }
 
 
@@ -246,6 +257,12 @@ def print_result(args: argparse.Namespace, r: dict[str, Any]) -> None:
     print(f"naive (one flow run per message, {SERVE_LIMIT} at once): {args.naive} steps")
     print(latencies(n))
     print(f"  total: {r['naive_total']:.1f} s; extrapolated to {args.steps}: {naive_all:.0f} s")
+    step, naive_step = r["step"], r["naive_step"]
+    print(
+        f"step duration (the click): coalesced p50 {percentile(step, 50) * 1000:.0f} ms, "
+        f"p95 {percentile(step, 95) * 1000:.0f} ms; naive p50 {percentile(naive_step, 50):.2f} s, "
+        f"p95 {percentile(naive_step, 95):.2f} s"
+    )
     print(f"ratio total (naive extrapolated / coalesced): {naive_all / r['coalesced_total']:.1f}x")
     print(f"ratio p50 latency (naive / coalesced): {percentile(n, 50) / percentile(c, 50):.1f}x")
 
