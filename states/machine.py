@@ -181,9 +181,26 @@ class TrajectMachine:
             raise StepRefused(
                 f"Onbekende fase {target!r}. Kies uit: {', '.join(self.definition.phase_names)}."
             )
+        possible = f"Mogelijk vanuit {self.fase}: {', '.join(allowed)}."
+        if target == HERVAT:
+            raise StepRefused(f"Dit traject is niet gepauzeerd, dus hervatten kan niet. {possible}")
+        if target == self.fase:
+            raise StepRefused(f"Dit traject staat al in fase {self.fase}. {possible}")
+        if self.fase == GEPAUZEERD:
+            raise StepRefused(
+                f"Dit traject is gepauzeerd: hervat het eerst met 'hervat' (terug naar "
+                f"{self.paused_from}), of stop het met 'gestopt'."
+            )
+        if target in self.definition.final_phases:
+            raise StepRefused(f"Naar {target} kan een traject niet vanuit {self.fase}. {possible}")
+        order = [phase.name for phase in self.definition.phases]
+        if target in order and self.fase in order and order.index(target) < order.index(self.fase):
+            raise StepRefused(
+                f"Van {self.fase} kan een traject niet terug naar {target}. {possible}"
+            )
         raise StepRefused(
             f"Van {self.fase} kan een traject niet naar {target}: een fase overslaan kan niet. "
-            f"Mogelijk vanuit {self.fase}: {', '.join(allowed)}."
+            f"{possible}"
         )
 
     def fire(self, target: str, ctx: GuardContext) -> tuple[str, str]:

@@ -78,8 +78,23 @@ def test_every_phase_to_every_phase(code: str, source: str, target: str) -> None
             machine.fire(target, open_ctx(code))
         message = str(refused.value)
         assert message and message[0].isupper()
-        if source in definition.final_phases:
-            assert "kan niet meer van fase veranderen" in message
+        assert expected_refusal(definition, source, target) in message
+
+
+def expected_refusal(definition: ProgrammeDefinition, source: str, target: str) -> str:
+    """The part of the Dutch refusal that says why this step cannot be taken."""
+    order = [p.name for p in definition.phases]
+    if source in definition.final_phases:
+        return "kan niet meer van fase veranderen"
+    if target == source:
+        return f"staat al in fase {source}"
+    if source == GEPAUZEERD:
+        return "hervat het eerst met 'hervat'"
+    if target in definition.final_phases:
+        return f"Naar {target} kan een traject niet vanuit {source}"
+    if order.index(target) < order.index(source):
+        return f"niet terug naar {target}"
+    return "een fase overslaan kan niet"
 
 
 def test_the_shipped_programmes_have_the_lifecycle() -> None:
@@ -235,6 +250,12 @@ def test_paused_traject_cannot_pause_again(code: str) -> None:
     machine = TrajectMachine(PROGRAMMES[code], GEPAUZEERD, paused_from="plan")
     with pytest.raises(StepRefused):
         machine.fire(GEPAUZEERD, open_ctx(code))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_hervat_needs_a_pause(code: str) -> None:
+    with pytest.raises(StepRefused, match="niet gepauzeerd, dus hervatten kan niet"):
+        TrajectMachine(PROGRAMMES[code], "plan").fire("hervat", open_ctx(code))
 
 
 @pytest.mark.parametrize("code", CODES)
