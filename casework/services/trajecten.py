@@ -258,6 +258,10 @@ def list_trajecten(
     flt = filter or TrajectFilter()
     if flt.fase and flt.programma and flt.fase not in definition(flt.programma).phase_names:
         raise InvalidInput(f"Programma {flt.programma} heeft geen fase {flt.fase!r}.")
+    known = {name for p in _programmes().values() for name in p.phase_names}
+    if flt.fase and flt.fase not in known:
+        # a typo would otherwise show an empty list, as if no traject were in that phase
+        raise InvalidInput(f"Onbekende fase {flt.fase!r}. Kies uit: {', '.join(sorted(known))}.")
     with db.read() as session:
         # the page's ids first (from the indexes alone), then only those rows with their joins:
         # sorting thousands of joined rows for one page of 50 is what made filtered pages slow

@@ -132,6 +132,13 @@ CASES: list[tuple[str, list[str], str]] = [
         "geen datum",
     ),
     ("unknown programme in list", ["traject", "list", "--programma", "xyz"], "Onbekend programma"),
+    ("unknown phase in list", ["traject", "list", "--fase", "evaluatie"], "Onbekende fase"),
+    (
+        "phase of another programme",
+        ["traject", "list", "--programma", "lv", "--fase", "bestaat_niet"],
+        "heeft geen fase 'bestaat_niet'",
+    ),
+    ("hervat without a pause", ["traject", "advance", "{id}", "hervat"], "niet gepauzeerd"),
 ]
 
 

@@ -231,6 +231,11 @@ def test_paused_clock_stops(db: Database, organisaties: Organisaties) -> None:
     assert trajecten.show(db, traject_id=unpaused.id).over_norm
     over = trajecten.list_trajecten(db, filter=TrajectFilter(over_norm=True))
     assert [row.id for row in over] == [other.id]
+    # a second pause in the same phase adds to the first: the clock goes on where it stopped
+    today_at = datetime.combine(today, datetime.min.time(), UTC)
+    again = trajecten.advance(db, traject_id=t.id, fase="gepauzeerd", actor=ACTOR, at=today_at)
+    assert again.werkdagen_in_fase == expected
+    trajecten.advance(db, traject_id=t.id, fase="hervat", actor=ACTOR, at=today_at)
     # a new phase starts its clock from zero
     moved = trajecten.advance(db, traject_id=t.id, fase="matching", actor=ACTOR)
     assert moved.werkdagen_in_fase == 0
