@@ -17,6 +17,7 @@ Phase changes are events whose `to_fase` differs from `from_fase` (the sign-up h
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -41,6 +42,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from casework.db.base import UTCDateTime
@@ -53,6 +55,7 @@ from casework.reports.model import (
 )
 from states import GEPAUZEERD, HERVAT, PAUZEREN
 
+log = logging.getLogger(__name__)
 E = TrajectEvent.__table__
 T = Traject.__table__
 #: events that confirm a match (the matching module's), besides an accepted `adviseur_gekoppeld`
@@ -251,7 +254,11 @@ def samenvatting(session: Session, bereik: Bereik) -> Table:
 
 
 def opruimen(session: Session, tabel: Table) -> None:
-    tabel.drop(session.connection(), checkfirst=True)
+    """Drop the temporary table; after a failed query the read session's rollback does it."""
+    try:
+        tabel.drop(session.connection(), checkfirst=True)
+    except SQLAlchemyError:
+        log.warning("temporary report table left to the rollback", exc_info=True)
 
 
 def stroom(
