@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.fixtures_web",
     "tests.fixtures_smtp",
     "tests.fixtures_finance",
+    "tests.fixtures_soak",
 ]
 
 PG_ADMIN_URL = os.environ.get(
