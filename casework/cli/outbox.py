@@ -38,11 +38,17 @@ def list_(
                 r.next_attempt_at.astimezone().strftime("%d-%m %H:%M")
                 if r.status in ("pending", "sending")
                 else "",
-                r.last_error or "",
+                # the whole reply is in --json; the table keeps to one readable line
+                _short(r.last_error),
             )
             for r in rows
         ],
     )
+
+
+def _short(text: str | None, limit: int = 60) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 @app.command("retry")
