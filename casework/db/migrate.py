@@ -35,7 +35,7 @@ def heads() -> set[str]:
 
 def pending(engine: Engine) -> list[str]:
     """Revisions not yet applied to this database, oldest first."""
-    applied = set()
+    applied: set[str] = set()
     script = ScriptDirectory.from_config(_config())
     for head in current_heads(engine):
         applied.update(rev.revision for rev in script.iterate_revisions(head, "base"))
