@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -81,6 +81,11 @@ def doorstroom(
         code: {**EXTRA_LABELS, **{p.name: p.label for p in known[code].phases}} for code in codes
     }
     with db.read() as session:
+        if not db.is_sqlite:
+            # compiling these large queries just in time costs more than running them, and
+            # the lead-time sort should stay in memory (both only for this transaction)
+            session.execute(text("SET LOCAL jit = off"))
+            session.execute(text("SET LOCAL work_mem = '64MB'"))
         tabel = queries.samenvatting(session, bereik)
         try:
             cijfers = _cijfers(session, tabel, bereik, perioden)

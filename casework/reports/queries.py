@@ -39,6 +39,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     true,
     union_all,
 )
@@ -250,6 +251,10 @@ def samenvatting(session: Session, bereik: Bereik) -> Table:
     tabel.drop(connection, checkfirst=True)
     tabel.create(connection)
     session.execute(tabel.insert().from_select([c.name for c in tabel.columns], bron))
+    if not bereik.sqlite:
+        # autovacuum never analyzes a temporary table: without statistics the planner joins
+        # it to the events by nested loops
+        session.execute(text(f"ANALYZE {tabel.name}"))
     return tabel
 
 
