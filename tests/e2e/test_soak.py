@@ -21,6 +21,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ import sqlalchemy as sa
 from casework.db import Database, migrate
 from casework.db.finance import Factuur, FactuurRegel
 from casework.db.models import OutboxMessage, School, Traject
-from casework.services import delivery, demo_schaal, facturen, tarieven, verify
+from casework.services import delivery, demo_schaal, facturen, reminders, tarieven, verify
 from notifications.catcher import MailStore, start_catcher
 from tests.conftest import create_pg_schema, drop_pg_schema, pg_available
 from tests.fixtures_smtp import free_port
@@ -115,7 +116,14 @@ def test_a_school_year(
             periode = f"2026-{month:02d}"
             for counts in _workers(url, periode, actions, first, brins):
                 totals.update(counts)
-            totals["verzonden"] += delivery.deliver_due(db, limit=100_000).verzonden
+            # the scheduled flows' work of the month: reminders and yearly moments (as the
+            # flows call them), then two delivery runs at once (they must never share a row)
+            einde = date(2026, month, 28)
+            totals["herinneringen"] += reminders.phase_reminders(db, today=einde).verstuurd
+            totals["momenten"] += reminders.yearly_moments(db, today=einde).verstuurd
+            with ThreadPoolExecutor(2) as pool:
+                runs = [pool.submit(delivery.deliver_due, db, limit=100_000) for _ in range(2)]
+                totals["verzonden"] += sum(future.result().verzonden for future in runs)
             run = facturen.run(db, periode=periode, actor="finance@soak.nl")
             with db.read() as session:
                 concepts = list(
