@@ -174,7 +174,7 @@ def test_a_school_year(
     assert doubles == []
     # 4. invoice numbers without gaps, per programme and year
     series: dict[str, list[int]] = {}
-    for nummer in nummers:
+    for nummer in filter(None, nummers):
         match = re.fullmatch(r"([A-Z]+-\d{4})-(\d+)", nummer)
         assert match, nummer
         series.setdefault(match.group(1), []).append(int(match.group(2)))
