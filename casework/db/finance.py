@@ -39,7 +39,7 @@ class Tarief(Base):
     """The rate of one programme in one year: full price per dagdeel, the school's share, btw."""
 
     __tablename__ = "tarieven"
-    __table_args__ = (UniqueConstraint("programma", "jaar", name="programma_jaar"),)
+    __table_args__ = (UniqueConstraint("programma", "jaar", name="uq_tarieven_programma_jaar"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programma: Mapped[str] = mapped_column(String(20))
@@ -55,7 +55,9 @@ class BudgetBlok(Base):
     """An extra block of dagdelen granted to a traject, with the reason it was granted."""
 
     __tablename__ = "budget_blokken"
-    __table_args__ = (UniqueConstraint("traject_id", "nummer", name="traject_nummer"),)
+    __table_args__ = (
+        UniqueConstraint("traject_id", "nummer", name="uq_budget_blokken_traject_nummer"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     traject_id: Mapped[int] = mapped_column(ForeignKey("trajecten.id"), index=True)
