@@ -20,6 +20,7 @@ from casework.db.models import Adviseur, Traject
 from casework.errors import InvalidInput, NotFound, StepNotAllowed
 from casework.services import creditnotas, facturen
 from casework.services.programmas import definition
+from casework.services.tarieven import begin_write
 
 #: the phases in which adviseur time is spent and registered
 WERKFASEN = ("kennismaking", "bestuursscan", "plan", "uitvoering")
@@ -298,6 +299,7 @@ def add(
     Without `deel` the first free half-day of the adviseur on that date is taken.
     """
     with db.transaction() as session:
+        begin_write(session)
         traject = _traject(session, traject_id, lock=True)
         dagdeel = _new_dagdeel(
             session,
@@ -318,6 +320,7 @@ def grant_block(db: Database, *, traject_id: int, reden: str, actor: str) -> Bud
     if len(reden) < 5:
         raise InvalidInput('Een extra blok vraagt een reden: geef die met --reden "...".')
     with db.transaction() as session:
+        begin_write(session)
         traject = _traject(session, traject_id, lock=True)
         stand = _budget(session, traject)
         if stand.budget is None:
@@ -366,6 +369,7 @@ def correct(
             "of trek het dagdeel in met --intrekken."
         )
     with db.transaction() as session:
+        begin_write(session)
         old = session.scalar(select(Dagdeel).where(Dagdeel.id == dagdeel_id).with_for_update())
         if old is None:
             raise NotFound(

@@ -33,7 +33,14 @@ from casework.services.factuur_read import (
     read_many,
     summary,
 )
-from casework.services.tarieven import billing_address, cents, finance_contact, missing_rate, rates
+from casework.services.tarieven import (
+    begin_write,
+    billing_address,
+    cents,
+    finance_contact,
+    missing_rate,
+    rates,
+)
 
 #: schools handled per batch in the run: bounded memory, few round trips
 BATCH = 500
@@ -92,6 +99,7 @@ def run(
     """
     _start, end = parse_periode(periode)
     with db.transaction() as session:
+        begin_write(session)
         tarieven = rates(session)
         schools: list[tuple[int, str]] = [
             (school_id, programma)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -64,6 +64,17 @@ class GrootboekRead(BaseModel):
     regels: list[GrootboekRegel]
     dagdelen: int
     totaal: Decimal
+
+
+def begin_write(session: Session) -> None:
+    """On SQLite, take the write lock as the transaction's first statement.
+
+    A SQLite transaction that reads first and writes later fails at once ("database is locked")
+    when another writer committed in between; one that writes first simply waits its turn
+    (busy_timeout). A no-op UPDATE is such a first write. PostgreSQL locks rows instead.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE factuur_tellers SET laatste = laatste WHERE 1 = 0"))
 
 
 # -- rates -----------------------------------------------------------------------------------

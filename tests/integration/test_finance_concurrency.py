@@ -72,3 +72,45 @@ def test_one_invoice_approved_twice_at_once_gets_one_number(
     numbers, refused = _at_once(db, [str(only)] * 4)
     assert numbers == ["LV-2026-0001"]
     assert len(refused) == 3 and all("goedgekeurd" in r for r in refused)
+
+
+def test_two_registrations_for_the_last_dagdeel_at_once(db: Database, finance: FinanceData) -> None:
+    """The budget check and the insert are one locked step: only one of two gets the 8th."""
+    traject = finance.traject("lv")
+    for day in range(2, 9):  # 7 of 8 used (mornings 2..8 november)
+        dagdelen.add(
+            db,
+            traject_id=traject,
+            datum=date(2026, 11, day),
+            deel="ochtend",
+            activiteit="scan",
+            actor=ACTOR,
+        )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def register(day: int) -> None:
+        barrier.wait()
+        try:
+            dagdelen.add(
+                db,
+                traject_id=traject,
+                datum=date(2026, 11, day),
+                deel="middag",
+                activiteit="scan",
+                actor=ACTOR,
+            )
+            result = "ok"
+        except CaseworkError as exc:
+            result = str(exc)
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=register, args=(day,)) for day in (10, 11)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes)[1] == "ok" and "0 over" in sorted(outcomes)[0]
+    assert dagdelen.budget(db, traject_id=traject).gebruikt == 8
