@@ -6,15 +6,27 @@ checked in the UPDATE), one appended history event, and the outbox rows the step
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, Select, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from casework.db import Database
@@ -30,8 +42,18 @@ from casework.services.organisaties import (
     record_oordeel,
 )
 from casework.services.programmas import definition
+from casework.services.traject_rij import TrajectRij
+from casework.services.traject_rij import load as load_rij
 from casework.werkdagen import werkdagen_tussen
-from states import GEPAUZEERD, HERVAT, PAUZEREN, GuardContext, StepRefused, TrajectMachine
+from states import (
+    GEPAUZEERD,
+    HERVAT,
+    PAUZEREN,
+    GuardContext,
+    ProgrammeDefinition,
+    StepRefused,
+    TrajectMachine,
+)
 
 #: history events that record a fact without changing the phase
 FACT_TRIGGERS = frozenset(
@@ -123,7 +145,7 @@ def _own_oordelen(session: Session, traject: Traject) -> list[str]:
     return latest_oordelen(session, bestuur_id=traject.bestuur_id)
 
 
-def werkdagen_in_fase(traject: Traject, today: date | None = None) -> int:
+def werkdagen_in_fase(traject: Traject | TrajectRij, today: date | None = None) -> int:
     """Werkdagen in the current phase, not counting the time it was paused."""
     if traject.fase == GEPAUZEERD:
         return traject.werkdagen_voor_pauze
@@ -133,39 +155,70 @@ def werkdagen_in_fase(traject: Traject, today: date | None = None) -> int:
 
 
 def _read(session: Session, traject: Traject, oordelen: list[str] | None = None) -> TrajectRead:
-    programme = definition(traject.programma)
-    phase = programme.phase(traject.fase)
+    if oordelen is None:
+        oordelen = _own_oordelen(session, traject)
+    return _read_rij(TrajectRij.of_traject(traject, oordelen))
+
+
+#: per (definition, phase): what the read model shows of the phase; definitions never change,
+#: and `ProgrammeDefinition.phase` builds a validated model for `gepauzeerd` on every call
+_PHASE_FACTS: dict[tuple[int, str], tuple[ProgrammeDefinition, str, str, int | None, bool]] = {}
+
+
+def _phase_facts(
+    programma: str, fase: str
+) -> tuple[ProgrammeDefinition, str, str, int | None, bool]:
+    programme = definition(programma)
+    key = (id(programme), fase)
+    facts = _PHASE_FACTS.get(key)
+    if facts is None:
+        phase = programme.phase(fase)
+        # the definition is kept in the value: its id stays valid while the key exists
+        facts = (
+            programme,
+            programme.naam,
+            phase.label,
+            phase.norm_werkdagen,
+            fase in programme.final_phases,
+        )
+        _PHASE_FACTS[key] = facts
+    return facts
+
+
+def _read_rij(traject: TrajectRij) -> TrajectRead:
+    _programme, programma_naam, label, norm, final = _phase_facts(traject.programma, traject.fase)
     # a final phase is an end, not a wait: its clock does not run
-    final = traject.fase in programme.final_phases
     in_fase = 0 if final else werkdagen_in_fase(traject)
-    return TrajectRead(
+    # every value comes typed from the database (or the step that just wrote it): construct the
+    # model without validating it again, which cost a noticeable part of a step
+    return TrajectRead.model_construct(
         id=traject.id,
         referentie=traject.referentie,
         programma=traject.programma,
-        programma_naam=programme.naam,
+        programma_naam=programma_naam,
         definitie_versie=traject.definitie_versie,
         fase=traject.fase,
-        fase_label=phase.label,
+        fase_label=label,
         paused_from=traject.paused_from,
         version=traject.version,
         organisatie=traject.organisatie_naam,
-        brin=traject.school.brin if traject.school else None,
-        bestuursnummer=traject.bestuur.bestuursnummer,
-        bestuur=traject.bestuur.naam,
-        sector=traject.school.sector if traject.school else None,
+        brin=traject.brin,
+        bestuursnummer=traject.bestuursnummer,
+        bestuur=traject.bestuur_naam,
+        sector=traject.sector,
         hulpvraag=traject.hulpvraag,
         risico=traject.risico,
-        oordelen=oordelen if oordelen is not None else _own_oordelen(session, traject),
-        contact_naam=traject.contact.naam if traject.contact else None,
-        contact_email=traject.contact.email if traject.contact else None,
-        adviseur=traject.adviseur.email if traject.adviseur else None,
-        adviseur_naam=traject.adviseur.naam if traject.adviseur else None,
+        oordelen=list(traject.oordelen),
+        contact_naam=traject.contact_naam,
+        contact_email=traject.contact_email,
+        adviseur=traject.adviseur_email,
+        adviseur_naam=traject.adviseur_naam,
         adviseur_geaccepteerd=traject.adviseur_geaccepteerd,
         aangemeld_op=traject.aangemeld_op,
         fase_sinds=traject.fase_sinds,
         werkdagen_in_fase=in_fase,
-        norm_werkdagen=None if final else phase.norm_werkdagen,
-        over_norm=not final and phase.norm_werkdagen is not None and in_fase > phase.norm_werkdagen,
+        norm_werkdagen=None if final else norm,
+        over_norm=not final and norm is not None and in_fase > norm,
         herstelonderzoek_voor=traject.herstelonderzoek_voor,
         resultaat=traject.resultaat,
     )
@@ -366,8 +419,8 @@ def history(db: Database, *, traject_id: int) -> list[EventRead]:
 
 
 def guard_context(
-    session: Session,
-    traject: Traject,
+    session: Session | Connection,
+    traject: Traject | TrajectRij,
     reden: str | None = None,
     *,
     organisation_facts: bool = True,
@@ -375,12 +428,19 @@ def guard_context(
     """The facts the programme's guards look at, read from the database.
 
     Without `organisation_facts` the inspection verdicts are not read (a step whose transition
-    has no guards never looks at them); the rest comes with the loaded traject for free.
+    has no guards never looks at them); the rest comes with the loaded traject for free. A
+    `TrajectRij` brings its own verdicts along (read in its one query).
     """
     oordelen: list[str] = []
     school_oordelen: list[str] = []
+    if isinstance(traject, TrajectRij):
+        oordelen = traject.oordelen
+        adviseur = traject.adviseur_email
+    else:
+        adviseur = traject.adviseur.email if traject.adviseur else None
     if organisation_facts:
-        oordelen = _own_oordelen(session, traject)
+        if isinstance(traject, Traject):
+            oordelen = _own_oordelen(cast(Session, session), traject)
         if traject.school_id is None:
             school_oordelen = latest_school_oordelen(session, bestuur_id=traject.bestuur_id)
     return GuardContext(
@@ -389,14 +449,14 @@ def guard_context(
         risico=traject.risico,
         oordelen=tuple(oordelen),
         school_oordelen=tuple(school_oordelen),
-        adviseur=traject.adviseur.email if traject.adviseur else None,
+        adviseur=adviseur,
         adviseur_geaccepteerd=traject.adviseur_geaccepteerd,
         reden=reden,
         facts_read=organisation_facts,
     )
 
 
-def _machine(traject: Traject) -> TrajectMachine:
+def _machine(traject: Traject | TrajectRij) -> TrajectMachine:
     return TrajectMachine(definition(traject.programma), traject.fase, traject.paused_from)
 
 
@@ -450,17 +510,23 @@ def _append_event(
     )
 
 
-def _commit_guarded(db: Database, work: Any) -> Any:
-    """Run `work(session)` in a transaction; a lost race becomes `ConcurrentChange`."""
+@contextmanager
+def _lost_race() -> Iterator[None]:
+    """A write that lost a race to another writer becomes `ConcurrentChange`."""
     try:
-        with db.transaction() as session:
-            return work(session)
+        yield
     except StaleDataError:
         raise ConcurrentChange() from None
     except IntegrityError as exc:
         if "traject_seq" in str(exc.orig) or "traject_events" in str(exc.orig):
             raise ConcurrentChange() from None
         raise
+
+
+def _commit_guarded(db: Database, work: Any) -> Any:
+    """Run `work(session)` in a transaction; a lost race becomes `ConcurrentChange`."""
+    with _lost_race(), db.transaction() as session:
+        return work(session)
 
 
 def aanmelden(
@@ -631,46 +697,49 @@ def advance(
     target = fase.strip().lower()
     now = at or utcnow()
 
-    def work(session: Session) -> TrajectRead:
-        traject = _load(session, traject_id)
+    # the hot path: one Core transaction on one connection, not an ORM unit of work. It reads
+    # the traject, its organisation and verdicts in one query (`traject_rij`) and writes the
+    # event and the version-checked UPDATE with statements built once. A step causes no outbox
+    # messages; one that would must write them through `db.transaction()` (its `outbox_hooks`).
+    with _lost_race(), db.engine.begin() as conn:
+        traject = load_rij(conn, traject_id)
         if expected_version is not None and traject.version != expected_version:
             raise ConcurrentChange()
         machine = _machine(traject)
         try:
-            # a step without guards (pause, resume, most forward steps) needs no verdicts read
+            # a step without guards (pause, resume, most forward steps) needs no more facts
             ctx = guard_context(
-                session, traject, reden, organisation_facts=bool(machine.guards(target))
+                conn, traject, reden, organisation_facts=bool(machine.guards(target))
             )
             trigger, new_phase = machine.fire(target, ctx)
         except StepRefused as exc:
             raise StepNotAllowed(str(exc)) from None
         old_phase = traject.fase
+        version = traject.version
+        if trigger == PAUZEREN:
+            paused_from: str | None = old_phase
+            werkdagen_voor_pauze = werkdagen_in_fase(traject, now.date())
+        elif trigger == HERVAT:
+            paused_from, werkdagen_voor_pauze = None, traject.werkdagen_voor_pauze
+        else:
+            paused_from, werkdagen_voor_pauze = None, 0
         changes: dict[str, Any] = {
             "fase": new_phase,
             "fase_sinds": now,
             "updated_at": now,
-            "version": traject.version + 1,
+            "version": version + 1,
+            "paused_from": paused_from,
+            "werkdagen_voor_pauze": werkdagen_voor_pauze,
+            "resultaat": resultaat_naam or traject.resultaat,
         }
-        if trigger == PAUZEREN:
-            changes["paused_from"] = old_phase
-            changes["werkdagen_voor_pauze"] = werkdagen_in_fase(traject, now.date())
-        elif trigger == HERVAT:
-            changes["paused_from"] = None
-        else:
-            changes["paused_from"] = None
-            changes["werkdagen_voor_pauze"] = 0
-        if resultaat_naam:
-            changes["resultaat"] = resultaat_naam
-        # the hot path writes its two rows with prepared statements, not the unit of work, in
-        # the unit of work's order (every writer locks alike, so two never deadlock): the event
-        # (its seq is unique per traject), then the UPDATE that checks the version itself
-        changes.setdefault("werkdagen_voor_pauze", traject.werkdagen_voor_pauze)
-        changes.setdefault("resultaat", traject.resultaat)
-        session.execute(
+        # in the ORM unit of work's order (every writer locks alike, so two never deadlock):
+        # the event (its seq, the new version, is unique per traject), then the UPDATE that
+        # checks the version itself
+        conn.execute(
             _EVENT_INSERT,
             {
                 "traject_id": traject.id,
-                "seq": traject.version + 1,
+                "seq": version + 1,
                 "at": now,
                 "actor": actor,
                 "trigger": trigger,
@@ -680,16 +749,19 @@ def advance(
                 "data": {"resultaat": resultaat} if resultaat else None,
             },
         )
-        updated = session.execute(
-            _ADVANCE_UPDATE, {**changes, "b_id": traject.id, "b_version": traject.version}
+        updated = conn.execute(
+            _ADVANCE_UPDATE, {**changes, "b_id": traject.id, "b_version": version}
         )
         if cast(CursorResult[Any], updated).rowcount != 1:
             raise ConcurrentChange()  # someone else was first: the rollback drops the event
-        for key, value in changes.items():  # the loaded object now matches the row
-            set_committed_value(traject, key, value)
-        return _read(session, traject, list(ctx.oordelen) if ctx.facts_read else None)
-
-    return _commit_guarded(db, work)
+    # committed: the row now holds what was written
+    traject.fase = new_phase
+    traject.fase_sinds = now
+    traject.version = version + 1
+    traject.paused_from = paused_from
+    traject.werkdagen_voor_pauze = werkdagen_voor_pauze
+    traject.resultaat = changes["resultaat"]
+    return _read_rij(traject)
 
 
 def koppel(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from casework.db import Database
 from casework.errors import ConcurrentChange
@@ -31,7 +32,9 @@ def race(
 
     def guard_context_then_wait(session: Any, traject: Any, *args: Any, **kwargs: Any) -> Any:
         ctx = real(session, traject, *args, **kwargs)
-        connections.add(id(session.connection().connection.dbapi_connection))
+        # a Session (ORM units of work) or a Core Connection (the step's hot path)
+        conn = session.connection() if isinstance(session, Session) else session
+        connections.add(id(conn.connection.dbapi_connection))
         barrier.wait()
         return ctx
 
