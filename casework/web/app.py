@@ -33,6 +33,7 @@ from casework.web.routes import (
     werkvoorraad,
 )
 from casework.web.routes import rapportage as _rapportage  # reports (issue 8)
+from casework.web.routes import facturen as _facturen  # finance (issue 7)
 
 #: every feature's router; the access-matrix test walks these routes
 ROUTERS: list[APIRouter] = [
@@ -48,6 +49,7 @@ ROUTERS: list[APIRouter] = [
     toewijzing.router,
     matching.router,  # matching proposals (issue 6)
     _rapportage.router,  # management report (issue 8)
+    _facturen.router,  # finance (issue 7)
     api.router,
 ]
 STATIC = Path(__file__).parent / "static"
