@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from fastapi import FastAPI
+
 from casework.db import Database
 from casework.services import dagdelen, facturen
 from tests.fixtures_finance import FinanceData
@@ -11,8 +13,8 @@ from tests.fixtures_web import WebWereld, logged_in
 
 
 def test_finance_lists_invoices_and_opens_the_pdf(
-    db: Database, finance: FinanceData, web_wereld: WebWereld, web_app
-) -> None:  # type: ignore[no-untyped-def]
+    db: Database, finance: FinanceData, web_wereld: WebWereld, web_app: FastAPI
+) -> None:
     traject = finance.traject("lv")
     dagdelen.add(db, traject_id=traject, datum=date(2026, 11, 2), activiteit="scan", actor="x")
     facturen.run(db, periode="2026-11", actor="x")
