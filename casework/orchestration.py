@@ -115,7 +115,9 @@ class DeliveryTrigger:
             if latest and latest[0].state_type in (StateType.SCHEDULED, StateType.PENDING):
                 self.skipped += 1
                 return None
-            key = f"after-{latest[0].id}" if latest else "first"
+            # the server keeps idempotency keys per flow, not per deployment; the very first
+            # request has nothing to key on (at worst two runs wait, once)
+            key = f"{self.deployment}:after-{latest[0].id}" if latest else None
             run = run_deployment(
                 self.deployment, timeout=0, tags=[TRIGGER_TAG], idempotency_key=key
             )

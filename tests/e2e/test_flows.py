@@ -3,6 +3,7 @@ checked in the database and at a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -132,9 +133,11 @@ def test_step_asks_for_one_coalesced_delivery_run(db: Database, organisaties: Or
     from casework import orchestration
     from flows.outbox import deliver_outbox
 
-    deployment: Any = deliver_outbox.to_deployment(name="deliver-outbox")  # sync call
-    deployment.apply()
-    trigger = orchestration.DeliveryTrigger()
+    # a deployment of its own: the harness (and its runs) is shared by the whole session
+    name = f"deliver-outbox-{uuid.uuid4().hex[:8]}"
+    deployment: Any = deliver_outbox.to_deployment(name=name)  # sync call
+    deployment_id = deployment.apply()
+    trigger = orchestration.DeliveryTrigger(deployment=f"deliver-outbox/{name}")
     db.outbox_hooks.append(trigger)
 
     for _ in range(5):
@@ -144,7 +147,11 @@ def test_step_asks_for_one_coalesced_delivery_run(db: Database, organisaties: Or
 
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(limit=200, sort=FlowRunSort.ID_DESC)
-        waiting = [run for run in runs if orchestration.TRIGGER_TAG in run.tags]
+        waiting = [
+            run
+            for run in runs
+            if orchestration.TRIGGER_TAG in run.tags and run.deployment_id == deployment_id
+        ]
         assert len(waiting) == 1
         client.set_flow_run_state(waiting[0].id, Running(), force=True)
     # the waiting run started: rows written from now on need a new one
