@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import typer
 
 from casework.cli.common import console, db
 from casework.errors import InvalidInput
-from casework.reports import doorstroom
+from casework.reports import DoorstroomRapport, doorstroom
 from casework.reports.html import als_html
 from casework.reports.uitvoer import als_csv, als_json, als_tabel
 
@@ -53,7 +54,12 @@ def doorstroom_command(
     if formaat == "table" and output is None:
         als_tabel(rapport, console)
         return
-    text = {"json": als_json, "csv": als_csv, "html": als_html}.get(formaat, als_json)(rapport)
+    schrijvers: dict[str, Callable[[DoorstroomRapport], str]] = {
+        "json": als_json,
+        "csv": als_csv,
+        "html": als_html,
+    }
+    text = schrijvers.get(formaat, als_json)(rapport)
     if output is None:
         print(text, end="" if text.endswith("\n") else "\n")
         return

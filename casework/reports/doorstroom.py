@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -19,29 +19,21 @@ from casework.reports.model import (
     Doorlooptijd,
     DoorstroomRapport,
     PeriodeCijfers,
-    TrajectOverNorm,
     Uitkomst,
-    Veroudering,
 )
 from casework.reports.periodes import perioden as maak_perioden
 from casework.reports.periodes import schooljaar_start
+from casework.reports.veroudering import bereken_veroudering, utc_middernacht
 from casework.services.programmas import definition, programmes
-from casework.werkdagen import werkdagen_tussen
-from states import GEPAUZEERD, HERVAT, PAUZEREN
+from states import GEPAUZEERD
 
 log = logging.getLogger(__name__)
 
-#: how many of the trajecten longest past their norm the report names
-OUDSTE = 10
 EXTRA_LABELS = {
     AANMELDING_TOT_KENNISMAKING: "Aanmelding tot kennismaking",
     TOT_MATCH: "Tot bevestigde match",
     GEPAUZEERD: "Gepauzeerd",
 }
-
-
-def _utc_middernacht(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _round(value: Any) -> float | None:
@@ -71,8 +63,8 @@ def doorstroom(
     eindfasen = tuple(sorted({fase for code in codes for fase in known[code].final_phases}))
     bereik = queries.Bereik(
         programmas=codes,
-        start=_utc_middernacht(van),
-        eind=_utc_middernacht(tot + timedelta(days=1)),
+        start=utc_middernacht(van),
+        eind=utc_middernacht(tot + timedelta(days=1)),
         eindfasen=eindfasen,
         sqlite=db.is_sqlite,
         fasen=tuple(dict.fromkeys(fase for code in codes for fase in known[code].active_phases)),
@@ -90,7 +82,7 @@ def doorstroom(
         try:
             cijfers = _cijfers(session, tabel, bereik, perioden)
             tijden = _doorlooptijden(session, tabel, bereik, labels)
-            veroudering, oudste = _veroudering(session, tabel, bereik, tot)
+            veroudering, oudste = bereken_veroudering(session, tabel, bereik, tot)
             uitkomsten = _uitkomsten(session, tabel, bereik)
         finally:
             queries.opruimen(session, tabel)
@@ -174,93 +166,6 @@ def _doorlooptijden(
         key=lambda d: (d.programma, volgorde[d.programma].get(d.fase, extra.get(d.fase, 99)))
     )
     return result
-
-
-def _grens(peildatum: date, norm: int) -> date:
-    """The latest entry date from which more than `norm` werkdagen have passed on `peildatum`."""
-    day = peildatum
-    while werkdagen_tussen(day, peildatum) <= norm:
-        day -= timedelta(days=1)
-    return day
-
-
-def _gepauzeerde_werkdagen(events: list[Any], sinds: datetime, peildatum: date) -> int:
-    total = 0
-    pauze_op: date | None = None
-    for event in events:
-        if event.at < sinds:
-            continue
-        if event.trigger == PAUZEREN:
-            pauze_op = event.at.date()
-        elif event.trigger == HERVAT and pauze_op is not None:
-            total += werkdagen_tussen(pauze_op, event.at.date())
-            pauze_op = None
-    if pauze_op is not None:
-        total += werkdagen_tussen(pauze_op, peildatum)
-    return total
-
-
-def _veroudering(
-    session: Session, tabel: Table, bereik: queries.Bereik, peildatum: date
-) -> tuple[list[Veroudering], list[TrajectOverNorm]]:
-    normen = {
-        (code, phase.name): phase.norm_werkdagen
-        for code in bereik.programmas
-        for phase in definition(code).phases
-        if phase.norm_werkdagen is not None and not phase.final
-    }
-    grenzen = {
-        key: _utc_middernacht(_grens(peildatum, norm) + timedelta(days=1))
-        for key, norm in normen.items()
-    }
-    aantallen = {
-        (row["programma"], row["fase"]): int(row["aantal"])
-        for row in queries.onderhanden_per_fase(session, tabel)
-    }
-    kandidaten = queries.kandidaten_over_norm(session, tabel, grenzen)
-    hervat = [row["traject_id"] for row in kandidaten if row["hervat_op"] is not None]
-    pauzes = queries.pauzes(session, hervat, bereik.eind)
-    over: list[tuple[int, Any]] = []
-    for row in kandidaten:
-        werkdagen = werkdagen_tussen(row["sinds"].date(), peildatum)
-        werkdagen -= _gepauzeerde_werkdagen(
-            pauzes.get(row["traject_id"], []), row["sinds"], peildatum
-        )
-        if werkdagen > normen[(row["programma"], row["fase"])]:
-            over.append((werkdagen, row))
-    per_fase = {key: 0 for key in normen}
-    for _, row in over:
-        per_fase[(row["programma"], row["fase"])] += 1
-    veroudering = [
-        Veroudering(
-            programma=code,
-            fase=fase,
-            norm_werkdagen=normen[(code, fase)],
-            onderhanden=aantallen.get((code, fase), 0),
-            over_norm=count,
-        )
-        for (code, fase), count in per_fase.items()
-    ]
-    over.sort(key=lambda item: (-item[0], item[1]["traject_id"]))
-    top = over[:OUDSTE]
-    gegevens = queries.namen(session, [row["traject_id"] for _, row in top])
-    oudste = [
-        TrajectOverNorm(
-            traject_id=row["traject_id"],
-            referentie=(
-                f"{row['programma'].upper()}-{gegevens[row['traject_id']][1].year}-"
-                f"{row['traject_id']:05d}"
-            ),
-            programma=row["programma"],
-            fase=row["fase"],
-            organisatie=gegevens[row["traject_id"]][0],
-            sinds=row["sinds"],
-            werkdagen=werkdagen,
-            norm_werkdagen=normen[(row["programma"], row["fase"])],
-        )
-        for werkdagen, row in top
-    ]
-    return veroudering, oudste
 
 
 def _uitkomsten(session: Session, tabel: Table, bereik: queries.Bereik) -> list[Uitkomst]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -47,7 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from casework.db.base import UTCDateTime
-from casework.db.models import Bestuur, School, Traject, TrajectEvent
+from casework.db.models import Traject, TrajectEvent
 from casework.reports.model import (
     AANMELDING_TOT_KENNISMAKING,
     DOORLOOPTIJD_BAKKEN,
@@ -398,64 +398,6 @@ def doorlooptijden(session: Session, tabel: Table, bereik: Bereik) -> list[Any]:
         .order_by(g.programma, g.fase)
     )
     return list(session.execute(query).mappings())
-
-
-def onderhanden_per_fase(session: Session, tabel: Table) -> list[Any]:
-    r = tabel.c
-    query = select(r.programma, r.fase, func.count().label("aantal")).group_by(r.programma, r.fase)
-    return list(session.execute(query).mappings())
-
-
-def kandidaten_over_norm(
-    session: Session, tabel: Table, grenzen: dict[tuple[str, str], datetime]
-) -> list[Any]:
-    """Trajecten whose entry lies before their phase's cutoff (pauses are subtracted later)."""
-    if not grenzen:
-        return []
-    r = tabel.c
-    voorwaarde = or_(
-        *[
-            and_(r.programma == programma, r.fase == fase, r.fase_sinds < grens)
-            for (programma, fase), grens in grenzen.items()
-        ]
-    )
-    query = select(r.traject_id, r.programma, r.fase, r.fase_sinds.label("sinds"), r.hervat_op)
-    return list(session.execute(query.where(voorwaarde)).mappings())
-
-
-def pauzes(session: Session, traject_ids: Sequence[int], eind: datetime) -> dict[int, list[Any]]:
-    """The pauzeren/hervat events of a few trajecten, oldest first."""
-    result: dict[int, list[Any]] = {}
-    if not traject_ids:
-        return result
-    query = (
-        select(E.c.traject_id, E.c.trigger, E.c.at)
-        .where(
-            E.c.traject_id.in_(list(traject_ids)),
-            E.c.trigger.in_((PAUZEREN, HERVAT)),
-            E.c.at < eind,
-        )
-        .order_by(E.c.traject_id, E.c.seq)
-    )
-    for row in session.execute(query):
-        result.setdefault(row.traject_id, []).append(row)
-    return result
-
-
-def namen(session: Session, traject_ids: Sequence[int]) -> dict[int, tuple[str, date]]:
-    """Organisation name and sign-up date of a few trajecten."""
-    if not traject_ids:
-        return {}
-    query = (
-        select(T.c.id, func.coalesce(School.naam, Bestuur.naam), T.c.aangemeld_op)
-        .select_from(
-            T.join(Bestuur, Bestuur.id == T.c.bestuur_id).outerjoin(
-                School, School.id == T.c.school_id
-            )
-        )
-        .where(T.c.id.in_(list(traject_ids)))
-    )
-    return {row[0]: (row[1], row[2]) for row in session.execute(query)}
 
 
 def uitkomsten(session: Session, tabel: Table, bereik: Bereik) -> list[Any]:
