@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -144,7 +144,7 @@ def latest_oordelen(
     return list(latest.values())
 
 
-def latest_school_oordelen(session: Session | Connection, *, bestuur_id: int) -> list[str]:
+def latest_school_oordelen(session: Session, *, bestuur_id: int) -> list[str]:
     """The latest verdict per standard of every school of a bestuur, in one query."""
     query = (
         select(Oordeel.school_id, Oordeel.standaard, Oordeel.oordeel)

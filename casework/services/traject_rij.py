@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, or_, select
+from sqlalchemy import Table, and_, bindparam, or_, select
 
 from casework.db.models import Adviseur, Bestuur, Contactpersoon, Oordeel, School, Traject
+from casework.db.prepared import DbapiWork, Prepared
 from casework.errors import NotFound
 
 
@@ -129,7 +130,7 @@ _TRAJECT_COLUMNS = (
 #: built once with a bound id: SQLAlchemy computes its cache key once. One row per verdict of
 #: the traject's own organisation (its school; for a bestuur traject the bestuur's verdicts, as
 #: `latest_oordelen` reads them), newest first; one row with NULL verdict columns when none.
-_LOAD = (
+_LOAD = Prepared(
     select(
         *(_T.c[name] for name in _TRAJECT_COLUMNS),
         _B.c.bestuursnummer,
@@ -160,12 +161,21 @@ _LOAD = (
     .order_by(_O.c.datum.desc(), _O.c.id.desc())
 )
 
+#: the latest verdicts of the schools of a bestuur (GWGB's eligibility), as
+#: `organisaties.latest_school_oordelen` reads them
+_SCHOOL_OORDELEN = Prepared(
+    select(_O.c.school_id, _O.c.standaard, _O.c.oordeel)
+    .join(_S, _S.c.id == _O.c.school_id)
+    .where(_S.c.bestuur_id == bindparam("bestuur_id"))
+    .order_by(_O.c.school_id, _O.c.datum.desc(), _O.c.id.desc())
+)
+
 _FIELDS = len(_TRAJECT_COLUMNS) + 9
 
 
-def load(conn: Connection, traject_id: int) -> TrajectRij:
+def load(work: DbapiWork, traject_id: int) -> TrajectRij:
     """The traject `traject_id` with its organisation and verdicts, or a Dutch NotFound."""
-    rows = conn.execute(_LOAD, {"traject_id": traject_id}).all()
+    rows = work.rows(_LOAD, {"traject_id": traject_id})
     if not rows:
         raise NotFound(
             f"Traject {traject_id} bestaat niet. Zoek het id op met 'casework traject list'."
@@ -178,3 +188,11 @@ def load(conn: Connection, traject_id: int) -> TrajectRij:
     # the columns come in TrajectRij's field order; the verdicts are its last field
     values: tuple[Any, ...] = (*rows[0][:_FIELDS], list(latest.values()))
     return TrajectRij(*values)
+
+
+def school_oordelen(work: DbapiWork, bestuur_id: int) -> list[str]:
+    """The latest verdict per standard of every school of a bestuur, in one query."""
+    latest: dict[tuple[int | None, str | None], str] = {}
+    for school_id, standaard, oordeel in work.rows(_SCHOOL_OORDELEN, {"bestuur_id": bestuur_id}):
+        latest.setdefault((school_id, standaard), oordeel)
+    return list(latest.values())
