@@ -104,7 +104,17 @@ def dbapi_work(engine: Engine) -> Iterator[DbapiWork]:
     """A transaction on a raw pooled connection: commits at the end, rolls back on an error."""
     dialect = engine.dialect
     dbapi_error: type[Any] = dialect.loaded_dbapi.Error
-    raw = engine.raw_connection()
+    try:
+        raw = engine.raw_connection()
+    except dbapi_error as exc:  # no connection (the server is down): as `engine.connect()` says
+        raise DBAPIError.instance(
+            None,
+            None,
+            exc,
+            dbapi_error,
+            connection_invalidated=dialect.is_disconnect(exc, None, None),
+            dialect=dialect,
+        ) from exc
     work: DbapiWork | None = None
     try:
         work = DbapiWork(raw, dialect)
