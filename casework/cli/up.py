@@ -94,6 +94,8 @@ def _flows(*args: str) -> list[str]:
     settings = get_settings()
     env = {
         "PREFECT_HOME": str((settings.data_dir / "prefect").resolve()),
+        # without a server Prefect starts a temporary one; a busy machine needs longer than 20 s
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH")])),
     }
