@@ -52,14 +52,21 @@ class OwnPostgres:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _ctl(self, *args: str) -> None:
-        subprocess.run(
+        done = subprocess.run(
             [
                 "runuser", "-u", "postgres", "--", self.pg_ctl, "-D", str(self.folder / "data"),
                 "-l", str(self.folder / "log"), "-w", "-t", "60", *args,
             ],
-            check=True,
+            check=False,
             capture_output=True,
         )  # fmt: skip
+        if done.returncode != 0:
+            log = self.folder / "log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise AssertionError(
+                f"pg_ctl {' '.join(args)} failed: {done.stderr.decode()}{done.stdout.decode()}"
+                f"\n--- server log ---\n{tail}"
+            )
 
     def start(self) -> None:
         self._ctl("-o", f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1", "start")
@@ -105,5 +112,7 @@ def own_postgres() -> Iterator[OwnPostgres]:
     finally:
         try:
             server.stop()
+        except AssertionError:
+            pass  # already down (a test that failed while it was stopped)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
