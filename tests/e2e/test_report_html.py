@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-from playwright.sync_api import sync_playwright
+from typing import Any
 
 from casework.db import Database
 from casework.reports import doorstroom
 from casework.reports.html import als_html
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
-def test_report_renders_with_its_charts(rapport_geschiedenis: Database, tmp_path: Path) -> None:
+def test_report_renders_with_its_charts(
+    rapport_geschiedenis: Database, tmp_path: Path, browser: Any
+) -> None:
+    # the session's one Chromium (tests/fixtures_web.py): a second sync Playwright in the same
+    # process would refuse to start inside the first one's event loop
     rapport = doorstroom(
         rapport_geschiedenis, van=date(2026, 9, 1), tot=date(2026, 10, 31), periode="maand"
     )
@@ -32,30 +27,29 @@ def test_report_renders_with_its_charts(rapport_geschiedenis: Database, tmp_path
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / f"report-{backend}.png"
     requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(page_file.as_uri())
-            # the charts: a cumulative flow diagram per programme with one area per phase,
-            # lead-time histograms, the aging list with its bars
-            assert page.locator("#programma-lv .cfd svg polygon.reeks").count() == 8
-            assert page.locator("#programma-lv .verdelingen svg").count() == 8
-            assert page.locator("#programma-lv .stroom svg rect.staaf").count() == 4
-            assert page.locator("#veroudering .aging svg rect.staaf").count() == 3
-            assert page.locator("#benutting .benutting svg rect.staaf").count() == 2
-            assert page.locator("#budget .budget svg rect.staaf").count() == 4
-            box = page.locator("#programma-lv .cfd svg").bounding_box()
-            assert box is not None and box["width"] > 500 and box["height"] > 200
-            text = page.inner_text("body")
-            assert "1 september 2026 tot en met 31 oktober 2026" in text
-            assert "75,0%" in text  # afgewezen or gestopt, with a decimal comma
-            assert "Langste Intake" in text
-            assert "€ 5.715,00" in text and "50,0%" in text
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(page_file.as_uri())
+        # the charts: a cumulative flow diagram per programme with one area per phase,
+        # lead-time histograms, the aging list with its bars
+        assert page.locator("#programma-lv .cfd svg polygon.reeks").count() == 8
+        assert page.locator("#programma-lv .verdelingen svg").count() == 8
+        assert page.locator("#programma-lv .stroom svg rect.staaf").count() == 4
+        assert page.locator("#veroudering .aging svg rect.staaf").count() == 3
+        assert page.locator("#benutting .benutting svg rect.staaf").count() == 2
+        assert page.locator("#budget .budget svg rect.staaf").count() == 4
+        box = page.locator("#programma-lv .cfd svg").bounding_box()
+        assert box is not None and box["width"] > 500 and box["height"] > 200
+        text = page.inner_text("body")
+        assert "1 september 2026 tot en met 31 oktober 2026" in text
+        assert "75,0%" in text  # afgewezen or gestopt, with a decimal comma
+        assert "Langste Intake" in text
+        assert "€ 5.715,00" in text and "50,0%" in text
+        page.screenshot(path=str(shot), full_page=True)
+    finally:
+        context.close()
     # self-contained: the only request is the page itself
     assert requests == [page_file.as_uri()]
     data = shot.read_bytes()
