@@ -24,8 +24,8 @@ pytest_plugins = [
     "tests.fixtures_trajecten",
     "tests.fixtures_reports",
     "tests.fixtures_prefect",
-    "tests.fixtures_web",
     "tests.fixtures_smtp",
+    "tests.fixtures_web",
     "tests.fixtures_finance",
     "tests.fixtures_soak",
 ]

@@ -10,15 +10,23 @@ import sys
 
 import typer
 
-from casework.cli import adviseurs, database, organisaties, programmas, trajecten
-from casework.cli import up as up
-from casework.cli import users as users
-from casework.cli import kennismaking, mail, outbox  # notifications (issue 3)
-from casework.cli import matching as _matching  # matching (issue 6)
+from casework.cli import (  # notifications (issue 3)
+    adviseurs,
+    database,
+    kennismaking,
+    mail,
+    organisaties,
+    outbox,
+    programmas,
+    trajecten,
+)
 from casework.cli import budget as _budget  # finance (issue 7)
 from casework.cli import dagdelen as _dagdelen  # finance (issue 7)
 from casework.cli import facturen as _facturen  # finance (issue 7)
+from casework.cli import matching as _matching  # matching (issue 6)
 from casework.cli import rapport as _rapport  # reports (issue 8)
+from casework.cli import up as up
+from casework.cli import users as users
 from casework.cli.common import console_err
 from casework.errors import CaseworkError
 
@@ -49,7 +57,6 @@ app.add_typer(_facturen.app, name="factuur")  # finance (issue 7)
 app.add_typer(_facturen.tarief_app, name="tarief")  # finance (issue 7)
 app.command("grootboek")(_facturen.grootboek_command)  # finance (issue 7)
 trajecten.app.command("budget")(_budget.budget_command)  # finance (issue 7)
-
 app.add_typer(_rapport.app, name="rapport")  # reports (issue 8)
 
 

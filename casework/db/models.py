@@ -225,7 +225,9 @@ class OutboxMessage(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     body_text: Mapped[str | None] = mapped_column(Text)
     template_version: Mapped[str | None] = mapped_column(String(40))
+
+
 from casework.db import accounts as _accounts  # noqa: E402,F401  (registers its tables)
-from casework.db import reminders as _reminders  # noqa: E402,F401  (registers its tables)
 from casework.db import finance as _finance  # noqa: E402,F401  (registers its tables)
 from casework.db import matching as _matching  # noqa: E402,F401  (registers its tables)
+from casework.db import reminders as _reminders  # noqa: E402,F401  (registers its tables)

@@ -32,8 +32,8 @@ from casework.web.routes import (
     traject,
     werkvoorraad,
 )
-from casework.web.routes import rapportage as _rapportage  # reports (issue 8)
 from casework.web.routes import facturen as _facturen  # finance (issue 7)
+from casework.web.routes import rapportage as _rapportage  # reports (issue 8)
 
 #: every feature's router; the access-matrix test walks these routes
 ROUTERS: list[APIRouter] = [
