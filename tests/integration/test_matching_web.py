@@ -79,3 +79,37 @@ def test_readers_cannot_confirm(db: Database, web_wereld: WebWereld, web_app: Fa
     client = logged_in(web_app, web_wereld.emails["finance"])
     assert client.get("/matching").status_code == 403
     assert 'href="/matching"' not in client.get("/programma").text
+
+
+def test_koppel_on_the_traject_page_proposes_and_waits_for_acceptance(
+    db: Database, web_wereld: WebWereld, web_app: FastAPI
+) -> None:
+    """The traject page's koppel goes the matching way: hard rules, notice, acceptance."""
+    eva = adviseurs.add_adviseur(
+        db, naam="Eva de Vries", email="eva@adviseurs.nl", sectoren="po", capaciteit=8,
+        max_trajecten=4,
+    )  # fmt: skip
+    traject_id = _waiting(db, web_wereld.org)
+    client = logged_in(web_app, web_wereld.emails["medewerker"])
+    page = client.get(f"/traject/{traject_id}")
+    answer = client.post(
+        f"/traject/{traject_id}/adviseur",
+        data={"csrf_token": csrf_of(page.text), "adviseur": str(eva.id)},
+    )
+    assert answer.status_code == 303
+    t = trajecten.show(db, traject_id=traject_id)
+    assert t.adviseur == "eva@adviseurs.nl" and not t.adviseur_geaccepteerd
+    assert "moet die nog accepteren" in client.get(f"/traject/{traject_id}").text
+    with db.read() as session:
+        notices = session.scalars(
+            sa.select(OutboxMessage.to_address).where(
+                OutboxMessage.traject_id == traject_id, OutboxMessage.template == "toewijzing"
+            )
+        ).all()
+    assert notices == ["eva@adviseurs.nl"]
+    # kennismaking waits for the adviseur's acceptance
+    steps = {s.fase: s for s in trajecten.steps(db, traject_id=traject_id)}
+    assert not steps["kennismaking"].toegestaan
+    matching.accept(db, traject_id=traject_id, actor="eva@adviseurs.nl")
+    steps = {s.fase: s for s in trajecten.steps(db, traject_id=traject_id)}
+    assert steps["kennismaking"].toegestaan

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casework.db import Database
 from casework.errors import CaseworkError, InvalidInput, NotAllowed
-from casework.services import dagdelen, keuzelijsten, notities, trajecten
+from casework.services import dagdelen, keuzelijsten, matching, notities, trajecten
 from casework.services.accounts import GebruikerRead
 from casework.services.trajecten import TrajectRead
 from casework.web import auth
@@ -127,7 +127,9 @@ async def koppel(
     try:
         if not keuze:
             raise InvalidInput("Kies een adviseur.")
-        traject = trajecten.koppel(
+        # the same path as `casework traject koppel` and the matching page: the hard rules
+        # are checked, and the adviseur accepts or declines through the signed link
+        traject = matching.confirm(
             auth.database(request),
             traject_id=traject_id,
             adviseur=keuze[:320],
@@ -139,5 +141,9 @@ async def koppel(
             raise
         flash(request, str(exc), "fout")
     else:
-        flash(request, f"{traject.adviseur_naam} is gekoppeld aan {traject.referentie}.")
+        flash(
+            request,
+            f"{traject.adviseur_naam} is voorgesteld voor {traject.referentie}; "
+            "de adviseur krijgt de toewijzing en moet die nog accepteren.",
+        )
     return redirect(f"/traject/{traject_id}#adviseur")
