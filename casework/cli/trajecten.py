@@ -8,8 +8,9 @@ import typer
 from rich.progress import Progress
 
 from casework.cli.common import actor, console, db, print_json, table
-from casework.services import notities, trajecten
-from casework.services.trajecten import TrajectFilter, TrajectRead
+from casework.services import notities, trajecten, werkvoorraad
+from casework.services.trajecten import TrajectRead
+from casework.services.werkvoorraad import TrajectFilter
 
 app = typer.Typer(
     help="Trajecten: aanmelden, bekijken en door de fasen leiden.", no_args_is_help=True
@@ -89,7 +90,7 @@ def list_(
     flt = TrajectFilter(
         programma=programma, fase=fase, adviseur=adviseur, zoek=zoek, over_norm=over_norm
     )
-    rows = trajecten.list_trajecten(db(), filter=flt, limit=limit, offset=offset)
+    rows = werkvoorraad.list_trajecten(db(), filter=flt, limit=limit, offset=offset)
     if as_json:
         print_json(rows)
         return

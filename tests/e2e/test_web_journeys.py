@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from casework.db import Database
-from casework.services import dagdelen, notities, trajecten
+from casework.services import dagdelen, notities, trajecten, werkvoorraad
 from tests.fixtures_trajecten import ACTOR
 from tests.fixtures_web import WACHTWOORD, WebWereld, screenshot
 
@@ -90,7 +90,7 @@ def test_public_aanmelding(db: Database, web_wereld: WebWereld, pagina: Any) -> 
     assert page.url.endswith("/aanmelden/bedankt")
     assert "kenmerk LV-" in page.locator(".melding").inner_text()
     screenshot(page, "aanmelden-bedankt")
-    assert trajecten.count_trajecten(db) == 3
+    assert werkvoorraad.count_trajecten(db) == 3
 
 
 def test_adviseur_journey(db: Database, web_wereld: WebWereld, pagina: Any) -> None:

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DatabaseError
 from casework.db import Database
 from casework.db.models import OutboxMessage, TrajectEvent
 from casework.errors import InvalidInput, NotFound, StepNotAllowed
-from casework.services import trajecten, verify
-from casework.services.trajecten import TrajectFilter
+from casework.services import trajecten, verify, werkvoorraad
+from casework.services.werkvoorraad import TrajectFilter
 from casework.werkdagen import werkdagen_tussen
 from tests.fixtures_trajecten import (
     ACTOR,
@@ -229,7 +229,7 @@ def test_paused_clock_stops(db: Database, organisaties: Organisaties) -> None:
     )
     unpaused = trajecten.advance(db, traject_id=other.id, fase="intake", actor=ACTOR, at=start)
     assert trajecten.show(db, traject_id=unpaused.id).over_norm
-    over = trajecten.list_trajecten(db, filter=TrajectFilter(over_norm=True))
+    over = werkvoorraad.list_trajecten(db, filter=TrajectFilter(over_norm=True))
     assert [row.id for row in over] == [other.id]
     # a second pause in the same phase adds to the first: the clock goes on where it stopped
     today_at = datetime.combine(today, datetime.min.time(), UTC)
@@ -246,16 +246,15 @@ def test_list_and_counts(db: Database, organisaties: Organisaties) -> None:
     a = lv_traject(db, organisaties)
     b = gwgb_traject(db, organisaties)
     walk(db, b.id, "intake")
-    assert [t.id for t in trajecten.list_trajecten(db)] == [b.id, a.id]
-    assert [t.id for t in trajecten.list_trajecten(db, filter=TrajectFilter(programma="gwgb"))] == [
-        b.id
-    ]
+    assert [t.id for t in werkvoorraad.list_trajecten(db)] == [b.id, a.id]
+    gwgb = werkvoorraad.list_trajecten(db, filter=TrajectFilter(programma="gwgb"))
+    assert [t.id for t in gwgb] == [b.id]
     assert [
-        t.id for t in trajecten.list_trajecten(db, filter=TrajectFilter(fase="aanmelding"))
+        t.id for t in werkvoorraad.list_trajecten(db, filter=TrajectFilter(fase="aanmelding"))
     ] == [a.id]
-    assert trajecten.count_per_fase(db) == {("lv", "aanmelding"): 1, ("gwgb", "intake"): 1}
+    assert werkvoorraad.count_per_fase(db) == {("lv", "aanmelding"): 1, ("gwgb", "intake"): 1}
     with pytest.raises(InvalidInput, match="Onbekend programma"):
-        trajecten.list_trajecten(db, filter=TrajectFilter(programma="xyz"))
+        werkvoorraad.list_trajecten(db, filter=TrajectFilter(programma="xyz"))
 
 
 def test_verify_detects_a_tampered_phase(db: Database, organisaties: Organisaties, cli) -> None:
@@ -286,7 +285,7 @@ def test_demo_data_passes_verify(db: Database, cli) -> None:
     """A new user's first two commands on a fresh database: demo data, then verify."""
     made = cli("demo-data", "--besturen", "4")
     assert made.code == 0, made.err
-    counts = trajecten.count_per_fase(db)
+    counts = werkvoorraad.count_per_fase(db)
     assert sum(counts.values()) >= 8
     assert len({fase for _, fase in counts}) >= 5  # spread over the phases
     checked = cli("verify")

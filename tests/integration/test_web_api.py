@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from casework.db import Database
-from casework.services import trajecten
+from casework.services import trajecten, werkvoorraad
 from tests.fixtures_web import WebWereld
 
 
@@ -105,7 +105,7 @@ def test_public_aanmelding_by_api(db: Database, web_wereld: WebWereld, web_app: 
     )
     assert unknown.status_code == 422
     assert "niet bekend" in unknown.json()["detail"]
-    assert trajecten.count_trajecten(db) == 3
+    assert werkvoorraad.count_trajecten(db) == 3
 
 
 @pytest.mark.parametrize("db_url", ["sqlite", "postgres"], indirect=True)

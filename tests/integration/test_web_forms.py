@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from casework.db import Database
-from casework.services import accounts, notities, trajecten
+from casework.services import accounts, notities, trajecten, werkvoorraad
 from casework.web.app import create_app
 from tests.fixtures_web import WebWereld, csrf_of, logged_in
 
@@ -51,11 +51,11 @@ def test_hostile_aanmelding_is_text_or_refused(
         text = answer.text  # type: ignore[attr-defined]
         assert 'role="alert"' in text
         assert "<script>alert" not in text and "<img src=x" not in text
-    assert trajecten.count_trajecten(db) == 2
+    assert werkvoorraad.count_trajecten(db) == 2
     # HTML where text is allowed: stored as typed, shown escaped to the medewerker
     made = aanmelding(client, **{**base, "hulpvraag": HTML + " " + SQL})
     assert made.status_code == 303  # type: ignore[attr-defined]
-    newest = trajecten.list_trajecten(db, limit=1)[0]
+    newest = werkvoorraad.list_trajecten(db, limit=1)[0]
     assert newest.hulpvraag == HTML + " " + SQL
     medewerker = logged_in(web_app, web_wereld.emails["medewerker"])
     html = medewerker.get(f"/traject/{newest.id}").text
@@ -84,7 +84,7 @@ def test_hostile_search_filters_and_notes(
     assert "<script>alert" not in client.get("/werkvoorraad", params={"fase": HTML}).text
     assert client.get("/werkvoorraad", params={"voor": "-1"}).status_code == 422
     assert client.get("/werkvoorraad", params={"voor": "9" * 30}).status_code == 422
-    assert trajecten.count_trajecten(db) == 2
+    assert werkvoorraad.count_trajecten(db) == 2
     tid = web_wereld.traject_id
     page = client.get(f"/traject/{tid}").text
     token = csrf_of(page)
@@ -152,7 +152,7 @@ def test_honeypot_and_rate_limit(db: Database, web_wereld: WebWereld) -> None:
     client = TestClient(app, follow_redirects=False)
     bot = aanmelding(client, programma="lv", website="http://spam.example", contact_naam="Bot")
     assert bot.headers["location"] == "/aanmelden/bedankt"  # type: ignore[attr-defined]
-    assert trajecten.count_trajecten(db) == 2
+    assert werkvoorraad.count_trajecten(db) == 2
     aanmelding(client, programma="lv")
     aanmelding(client, programma="lv")
     blocked = aanmelding(client, programma="lv")

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from casework.errors import NotFound
 from casework.services.accounts import GebruikerRead
-from casework.services.trajecten import TrajectFilter
+from casework.services.werkvoorraad import TrajectFilter
 from casework.web import auth
 from casework.web.render import page
 from casework.web.routes.werkvoorraad import MAX_ID, page_of

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, Field
 
-from casework.services import trajecten
+from casework.services import trajecten, werkvoorraad
 from casework.services.accounts import GebruikerRead
 from casework.services.trajecten import EventRead, StepRead, TrajectRead
 from casework.web import auth
@@ -83,10 +83,10 @@ def lijst(
         adviseur = user.adviseur_email or "-"
     flt = make_filter(programma, fase, adviseur, zoek, over_norm)
     db = auth.database(request)
-    rows = trajecten.list_trajecten(db, filter=flt, limit=limit, before_id=voor)
+    rows = werkvoorraad.list_trajecten(db, filter=flt, limit=limit, before_id=voor)
     return TrajectPagina(
         items=rows,
-        totaal=trajecten.count_trajecten(db, filter=flt),
+        totaal=werkvoorraad.count_trajecten(db, filter=flt),
         volgende=rows[-1].id if len(rows) == limit else None,
     )
 

@@ -10,9 +10,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from casework.errors import InvalidInput
-from casework.services import keuzelijsten, programmas, trajecten
+from casework.services import keuzelijsten, programmas
 from casework.services.accounts import GebruikerRead
-from casework.services.trajecten import TrajectFilter
+from casework.services.werkvoorraad import (
+    TrajectFilter,
+    count_per_fase,
+    count_trajecten,
+    list_trajecten,
+)
 from casework.web import auth
 from casework.web.render import page
 
@@ -32,7 +37,7 @@ def counts_per_fase(request: Request) -> dict[tuple[str, str], int]:
     if cached is not None and now - cached[0] < TELLING_GELDIG:
         counts: dict[tuple[str, str], int] = cached[1]
         return counts
-    counts = trajecten.count_per_fase(auth.database(request))
+    counts = count_per_fase(auth.database(request))
     request.app.state.fase_telling = (now, counts)
     return counts
 
@@ -75,7 +80,7 @@ def page_of(
 ) -> dict[str, Any]:
     """One page of trajecten with the links to the next page, shared with 'mijn trajecten'."""
     db = auth.database(request)
-    rows = trajecten.list_trajecten(db, filter=flt, limit=PAGINA, before_id=voor)
+    rows = list_trajecten(db, filter=flt, limit=PAGINA, before_id=voor)
     params = {
         "programma": flt.programma or "",
         "fase": flt.fase or "",
@@ -89,7 +94,7 @@ def page_of(
         # no filter: the total is the sum of the counts per phase
         totaal = sum(counts_per_fase(request).values())
     else:
-        totaal = trajecten.count_trajecten(db, filter=flt)
+        totaal = count_trajecten(db, filter=flt)
     volgende = None
     if len(rows) == PAGINA:
         volgende = "?" + urlencode({**kept, "voor": rows[-1].id})
