@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import typer
 
-from casework.cli.common import console, db, print_json, table
-from casework.errors import InvalidInput
+from casework.cli.common import console, db, print_json, required_date, table
 from casework.services import adviseurs
 from casework.services.adviseurs import AdviseurRead
 
@@ -138,15 +135,6 @@ def conflict_add(
     console.print(f"Belangenconflict vastgelegd voor {a.naam}: {a.conflicten[-1].organisatie}.")
 
 
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{value!r} bij {option} is geen datum: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-12-01."
-        ) from None
-
-
 @afwezig_app.command("add")
 def afwezig_add(
     adviseur: str = typer.Argument(..., metavar="ADVISEUR", help="E-mailadres of id"),
@@ -156,6 +144,10 @@ def afwezig_add(
 ) -> None:
     """Leg een periode vast waarin een adviseur geen nieuw traject krijgt."""
     a = adviseurs.add_afwezigheid(
-        db(), adviseur=adviseur, van=_date(van, "--van"), tot=_date(tot, "--tot"), reden=reden
+        db(),
+        adviseur=adviseur,
+        van=required_date(van, "--van"),
+        tot=required_date(tot, "--tot"),
+        reden=reden,
     )
     console.print(f"Afwezigheid vastgelegd voor {a.naam}.")

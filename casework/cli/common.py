@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,6 +13,7 @@ from rich.table import Table
 
 from casework import bootstrap
 from casework.db import Database
+from casework.errors import InvalidInput
 
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
@@ -51,3 +53,22 @@ def table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any
     for row in rows:
         grid.add_row(*("" if cell is None else str(cell) for cell in row))
     console.print(grid)
+
+
+def parse_date(value: str | None, option: str = "--datum") -> date | None:
+    """A date option in ISO form (JJJJ-MM-DD), or a Dutch refusal naming the option."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{option} {value!r} is geen datum: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-11-02."
+        ) from None
+
+
+def required_date(value: str, option: str) -> date:
+    """Like `parse_date`, for an option that must be given."""
+    parsed = parse_date(value, option)
+    assert parsed is not None
+    return parsed

@@ -6,23 +6,11 @@ from datetime import date
 
 import typer
 
-from casework.cli.common import actor, console, db, print_json, table
-from casework.errors import InvalidInput
+from casework.cli.common import actor, console, db, parse_date, print_json, table
 from casework.services import dagdelen
 from casework.services.dagdelen import DagdeelRead
 
 app = typer.Typer(help="Dagdelen: de gewerkte halve dagen van adviseurs.", no_args_is_help=True)
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{value!r} is geen datum: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-11-02."
-        ) from None
 
 
 def _line(d: DagdeelRead) -> str:
@@ -50,7 +38,7 @@ def add(
     result = dagdelen.add(
         db(),
         traject_id=traject,
-        datum=_date(datum) or date.today(),
+        datum=parse_date(datum) or date.today(),
         activiteit=activiteit,
         deel=deel,
         adviseur=adviseur,
@@ -117,7 +105,7 @@ def correct(
         dagdeel_id=dagdeel,
         reden=reden,
         actor=actor(),
-        datum=_date(datum),
+        datum=parse_date(datum),
         deel=deel,
         activiteit=activiteit,
         notitie=notitie,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from casework.cli.common import console, db
+from casework.cli.common import console, db, parse_date
 from casework.errors import InvalidInput
 from casework.reports import DoorstroomRapport, doorstroom
 from casework.reports.html import als_html
@@ -17,17 +16,6 @@ from casework.reports.uitvoer import als_csv, als_json, als_tabel
 app = typer.Typer(help="Rapportages voor het management.", no_args_is_help=True)
 
 FORMATEN = ("table", "json", "csv", "html")
-
-
-def _datum(value: str | None, optie: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(
-            f"{optie} {value!r} is geen datum: schrijf hem als JJJJ-MM-DD, bijvoorbeeld 2026-09-01."
-        ) from None
 
 
 @app.command("doorstroom")
@@ -47,8 +35,8 @@ def doorstroom_command(
     rapport = doorstroom(
         db(),
         programma=programma,
-        van=_datum(van, "--van"),
-        tot=_datum(tot, "--tot"),
+        van=parse_date(van, "--van"),
+        tot=parse_date(tot, "--tot"),
         periode=periode,
     )
     if formaat == "table" and output is None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import typer
 from rich.progress import Progress
 
-from casework.cli.common import actor, console, db, print_json, table
+from casework.cli.common import actor, console, db, parse_date, print_json, table
 from casework.services import notities, trajecten, werkvoorraad
 from casework.services.trajecten import TrajectRead
 from casework.services.werkvoorraad import TrajectFilter
@@ -48,7 +46,7 @@ def aanmelden(
         bestuur=bestuur,
         oordeel=oordeel,
         standaard=standaard,
-        oordeel_datum=_date(oordeel_datum),
+        oordeel_datum=parse_date(oordeel_datum, "--oordeel-datum"),
         risico=risico,
         hulpvraag=vraag,
         contact_naam=contact_naam,
@@ -60,19 +58,6 @@ def aanmelden(
         print_json(result)
     else:
         print(result.id)
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        from casework.errors import InvalidInput
-
-        raise InvalidInput(
-            f"{value!r} is geen datum: gebruik JJJJ-MM-DD, bijvoorbeeld 2026-11-02."
-        ) from None
 
 
 @app.command("list")
@@ -280,7 +265,7 @@ def wijzig(
         risico=risico,
         oordeel=oordeel,
         standaard=standaard,
-        oordeel_datum=_date(oordeel_datum),
+        oordeel_datum=parse_date(oordeel_datum, "--oordeel-datum"),
         themas=themas,
     )
     console.print(f"Traject {t.id} bijgewerkt (versie {t.version}).")
