@@ -30,6 +30,7 @@ from casework.services.factuur_read import (
     FactuurRead,
     RunRead,
     detail,
+    klant_snapshot,
     read_many,
     summary,
 )
@@ -349,19 +350,7 @@ def freeze(session: Session, factuur: Factuur, actor: str, vandaag: date) -> Non
         )
     contact = finance_contact(session, school_id=factuur.school_id, bestuur_id=factuur.bestuur_id)
     lev = leverancier()
-    factuur.klant = {
-        "naam": adres.tenaamstelling,
-        "straat": adres.straat,
-        "postcode": adres.postcode,
-        "plaats": adres.plaats,
-        "land": adres.land,
-        "kvk": adres.kvk,
-        "oin": adres.oin,
-        "btw_id": adres.btw_id,
-        "referentie": adres.referentie,
-        "email": contact.email if contact else None,
-        "contact_naam": contact.naam if contact else None,
-    }
+    factuur.klant = klant_snapshot(adres, contact)
     factuur.leverancier = lev.snapshot()
     factuur.factuurdatum = vandaag
     factuur.vervaldatum = vandaag + timedelta(days=lev.betaaltermijn_dagen)

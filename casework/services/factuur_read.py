@@ -143,6 +143,11 @@ def _live_klant(session: Session, row: Factuur) -> dict[str, Any]:
     school = session.get_one(School, row.school_id)
     if adres is None:
         return {"naam": school.naam, "email": contact.email if contact else None}
+    return klant_snapshot(adres, contact)
+
+
+def klant_snapshot(adres: Any, contact: Any) -> dict[str, Any]:
+    """The buyer's details as an invoice shows them (frozen into it when it is approved)."""
     return {
         "naam": adres.tenaamstelling,
         "straat": adres.straat,
