@@ -37,7 +37,6 @@ from casework.services.matching_run import (  # noqa: F401  (the API of matching
     list_voorstellen,
     run,
 )
-from casework.services.programmas import definition
 from casework.settings import get_settings
 
 
@@ -91,21 +90,20 @@ def confirm(
     The adviseur is recorded as proposed-not-accepted and receives the toewijzing notice with
     signed links to accept or decline. Returns the traject (`TrajectRead`).
     """
-    from casework.services.trajecten import _append_event, _commit_guarded, _read
+    from casework.services.trajecten import (
+        ADVISEUR_AFGESLOTEN,
+        _append_event,
+        _commit_guarded,
+        _read,
+        check_open,
+    )
 
     now = at or utcnow()
     ctx = _context(peildatum or now.date(), dagdelen_per_traject)
 
     def work(session: Session) -> Any:
         traject = _load(session, traject_id)
-        if expected_version is not None and traject.version != expected_version:
-            from casework.errors import ConcurrentChange
-
-            raise ConcurrentChange()
-        if traject.fase in definition(traject.programma).final_phases:
-            raise StepNotAllowed(
-                f"Dit traject is {traject.fase}: er kan geen adviseur meer aan gekoppeld worden."
-            )
+        check_open(traject, expected_version, ADVISEUR_AFGESLOTEN)
         proposal = session.scalar(
             select(MatchVoorstel)
             .where(MatchVoorstel.traject_id == traject.id, MatchVoorstel.status == "open")

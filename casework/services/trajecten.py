@@ -49,6 +49,9 @@ from states import (
     TrajectMachine,
 )
 
+#: the end of the refusal when an adviseur is chosen for a traject that has ended
+ADVISEUR_AFGESLOTEN = ": er kan geen adviseur meer aan gekoppeld worden"
+
 #: history events that record a fact without changing the phase
 FACT_TRIGGERS = frozenset(
     {"aanmelden", "adviseur_gekoppeld", "gegevens_gewijzigd", "kennismaking_gepland"}
@@ -606,6 +609,18 @@ def advance(
     return _read_rij(traject)
 
 
+def check_open(traject: Traject, expected_version: int | None, refusal: str) -> None:
+    """Refuse a change to a traject someone else changed meanwhile, or one that has ended.
+
+    `refusal` ends the Dutch sentence "Dit traject is <fase>...", e.g. "en kan niet meer
+    gewijzigd worden".
+    """
+    if expected_version is not None and traject.version != expected_version:
+        raise ConcurrentChange()
+    if traject.fase in definition(traject.programma).final_phases:
+        raise StepNotAllowed(f"Dit traject is {traject.fase}{refusal}.")
+
+
 def koppel(
     db: Database,
     *,
@@ -623,13 +638,7 @@ def koppel(
 
     def work(session: Session) -> TrajectRead:
         traject = _load(session, traject_id)
-        if expected_version is not None and traject.version != expected_version:
-            raise ConcurrentChange()
-        programme = definition(traject.programma)
-        if traject.fase in programme.final_phases:
-            raise StepNotAllowed(
-                f"Dit traject is {traject.fase}: er kan geen adviseur meer aan gekoppeld worden."
-            )
+        check_open(traject, expected_version, ADVISEUR_AFGESLOTEN)
         chosen = find_adviseur_for_koppel(session, adviseur)
         previous = traject.adviseur.email if traject.adviseur else None
         if previous == chosen.email and traject.adviseur_geaccepteerd == geaccepteerd:
@@ -714,12 +723,7 @@ def wijzig(
 
     def work(session: Session) -> TrajectRead:
         traject = _load(session, traject_id)
-        if expected_version is not None and traject.version != expected_version:
-            raise ConcurrentChange()
-        if traject.fase in definition(traject.programma).final_phases:
-            raise StepNotAllowed(
-                f"Dit traject is {traject.fase} en kan niet meer gewijzigd worden."
-            )
+        check_open(traject, expected_version, " en kan niet meer gewijzigd worden")
         changed: dict[str, Any] = {}
         if hulpvraag is not None and hulpvraag != traject.hulpvraag:
             traject.hulpvraag = changed["hulpvraag"] = hulpvraag
