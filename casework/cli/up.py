@@ -201,6 +201,7 @@ def up_command(
                 raise UpFailed("De web-app kwam niet op: kijk in de uitvoer hierboven waarom.")
         api_file.write_text(env["PREFECT_API_URL"])
         _print_where(prefect_port, port if has_web else None, smtp_port, catcher, data_dir)
+        _first_steps(database_url, has_web)
         while not stop.wait(0.5):
             for child in children:
                 if child.poll() is not None:
@@ -217,6 +218,31 @@ def up_command(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         console.print("Alles gestopt.")
+
+
+def _first_steps(database_url: str, has_web: bool) -> None:
+    """On an empty installation, say what a new user does next (in a second terminal)."""
+    from sqlalchemy import func, select
+
+    from casework.db import Database
+    from casework.db.models import Traject
+
+    db = Database(database_url)
+    try:
+        with db.read() as session:
+            trajecten = session.scalar(select(func.count(Traject.id))) or 0
+        if not trajecten:
+            console.print("Nog geen trajecten: 'casework demo-data' vult een voorbeeldset.")
+        if has_web:
+            from casework.services import accounts
+
+            if not accounts.list_users(db):
+                console.print(
+                    "Nog geen gebruikers voor de web-app: maak er een met "
+                    "'casework user add --email E --rol medewerker'."
+                )
+    finally:
+        db.dispose()
 
 
 def _describe(child: subprocess.Popen[bytes]) -> str:

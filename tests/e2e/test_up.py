@@ -70,6 +70,9 @@ def test_casework_up_starts_everything_and_ctrl_c_stops_it(
         for address in (f"127.0.0.1:{prefect}", f"127.0.0.1:{web}", f"127.0.0.1:{smtp}"):
             assert address in text
         assert (tmp_path / "casework.db").exists()
+        # an empty installation says what to do next
+        wait_for("first steps", lambda: "casework user add" in log.read_text(), 30, up, log)
+        assert "casework demo-data" in log.read_text()
 
         # a step in another process finds the running Prefect through the data directory
         monkeypatch.setenv("CASEWORK_DATA_DIR", str(tmp_path / ".casework"))
