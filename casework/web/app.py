@@ -65,9 +65,13 @@ def create_app(
     *,
     aanmeld_limiet: int = 10,
     aanmeld_venster: float = 3600.0,
+    login_limiet: int = 20,
+    login_venster: float = 900.0,
 ) -> FastAPI:
     """The app on `db` (by default the configured database). The public sign-up form accepts at
-    most `aanmeld_limiet` posts per client address per `aanmeld_venster` seconds."""
+    most `aanmeld_limiet` posts per client address per `aanmeld_venster` seconds; one address
+    may fail to log in `login_limiet` times per `login_venster` seconds (on top of the lock-out
+    per account, which alone would let one address try many accounts)."""
     app = FastAPI(
         title="Casework",
         description="Trajecten van Goed worden, goed blijven en Leren verbeteren.",
@@ -78,6 +82,7 @@ def create_app(
     )
     app.state.db = db or bootstrap.database()
     app.state.aanmeld_limiet = RateLimit(aanmeld_limiet, aanmeld_venster)
+    app.state.login_limiet = RateLimit(login_limiet, login_venster)
     app.add_middleware(
         SessionMiddleware,
         secret_key=bootstrap.session_secret(),

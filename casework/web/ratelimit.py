@@ -16,6 +16,13 @@ class RateLimit:
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
+    def exhausted(self, key: str, now: float | None = None) -> bool:
+        """Whether `key` has used up its hits (without counting this question as one)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            hits = self._hits.get(key) or deque()
+            return sum(1 for t in hits if t > now - self.window) >= self.limit
+
     def allow(self, key: str, now: float | None = None) -> bool:
         now = time.monotonic() if now is None else now
         with self._lock:

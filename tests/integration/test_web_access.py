@@ -258,3 +258,29 @@ def test_werkvoorraad_counts_highlights_and_pages_by_key(
     only_late = client.get("/werkvoorraad?over_norm=1").text
     assert f'data-traject="{old.id}"' in only_late and only_late.count("data-traject=") == 1
     assert trajecten.show(db, traject_id=old.id).over_norm
+
+
+@sqlite_only
+def test_one_address_trying_many_accounts_is_slowed_down(
+    db: Database, web_wereld: WebWereld
+) -> None:
+    """The lock-out is per account; an address that fails across accounts is limited too."""
+    from casework.web.app import create_app
+
+    app = create_app(db, login_limiet=3)
+    client = TestClient(app, follow_redirects=False)
+    for rol in ("finance", "management", "medewerker"):
+        token = csrf_of(client.get("/login").text)
+        answer = client.post(
+            "/login",
+            data={"csrf_token": token, "email": web_wereld.emails[rol], "wachtwoord": "fout-fout"},
+        )
+        assert answer.status_code == 401
+    token = csrf_of(client.get("/login").text)
+    beheerder = web_wereld.emails["beheerder"]
+    refused = client.post(
+        "/login", data={"csrf_token": token, "email": beheerder, "wachtwoord": WACHTWOORD}
+    )
+    assert refused.status_code == 429
+    assert "vanaf dit adres te vaak" in refused.text
+    assert "casework_sessie" not in refused.headers.get("set-cookie", "")

@@ -12,6 +12,11 @@ from casework.web.render import flash, page, redirect
 
 router = APIRouter(include_in_schema=False)
 
+
+class TooManyLogins(CaseworkError):
+    status_code = 429
+
+
 START = {
     "adviseur": "/mijn-trajecten",
     "beheerder": "/werkvoorraad",
@@ -44,10 +49,21 @@ async def login(request: Request) -> HTMLResponse | RedirectResponse:
     form = await auth.checked_form(request)
     email = form.get("email", "")
     volgende = _safe_next(form.get("volgende"))
+    client = request.client.host if request.client else "onbekend"
+    limiet = request.app.state.login_limiet
     try:
-        user = accounts.authenticate(
-            auth.database(request), email=email, wachtwoord=form.get("wachtwoord", "")
-        )
+        if limiet.exhausted(client):
+            raise TooManyLogins(
+                "Er is vanaf dit adres te vaak een verkeerd wachtwoord gegeven: probeer het over "
+                "een kwartier opnieuw."
+            )
+        try:
+            user = accounts.authenticate(
+                auth.database(request), email=email, wachtwoord=form.get("wachtwoord", "")
+            )
+        except CaseworkError:
+            limiet.allow(client)  # counts the failure against this address
+            raise
     except CaseworkError as exc:
         return page(
             request,
