@@ -66,6 +66,8 @@ def show(
         dagdelen=dagdelen.list_dagdelen(db, traject_id=traject_id),
         budget=dagdelen.budget(db, traject_id=traject_id),
         mag_dagdeel=user.rol in SCHRIJVERS and traject.fase in dagdelen.WERKFASEN,
+        afgesloten=traject.fase in ("afgerond", "afgewezen", "gestopt"),
+        oordeel_keuzes=("voldoende", "onvoldoende", "zeer zwak"),
     )
 
 
@@ -114,6 +116,75 @@ async def notitie(
     else:
         flash(request, "De notitie is bewaard.")
     return redirect(f"/traject/{traject_id}#notities")
+
+
+@router.post("/traject/{traject_id}/gegevens")
+async def gegevens(
+    request: Request,
+    traject_id: TrajectId,
+    user: Annotated[GebruikerRead, Depends(auth.page_user(auth.BEHANDELAARS))],
+) -> RedirectResponse:
+    """Intake facts: the support question, its themes, the risk, a new inspection verdict."""
+    form = await auth.checked_form(request)
+
+    def given(name: str, maximum: int = 5000) -> str | None:
+        value = form.get(name, "").strip()
+        return value[: maximum + 1] or None
+
+    try:
+        trajecten.wijzig(
+            auth.database(request),
+            traject_id=traject_id,
+            actor=user.email,
+            hulpvraag=given("hulpvraag"),
+            risico=given("risico"),
+            themas=given("themas", 500),
+            oordeel=given("oordeel", 20),
+            standaard=given("standaard", 20),
+            expected_version=_version(form.get("version")),
+        )
+    except CaseworkError as exc:
+        if exc.status_code == 404:
+            raise
+        flash(request, str(exc), "fout")
+    else:
+        flash(request, "De intakegegevens zijn bijgewerkt.")
+    return redirect(f"/traject/{traject_id}#intake")
+
+
+@router.post("/traject/{traject_id}/kennismaking")
+async def kennismaking(
+    request: Request,
+    traject_id: TrajectId,
+    user: Annotated[GebruikerRead, Depends(auth.page_user(auth.BEHANDELAARS))],
+) -> RedirectResponse:
+    """Plan (or move) the kennismaking; adviseur and contact person get an invitation."""
+    from datetime import datetime
+
+    from casework.services.kennismaking import plan_kennismaking
+
+    form = await auth.checked_form(request)
+    try:
+        try:
+            op = datetime.fromisoformat(form.get("op", "").strip()[:32])
+        except ValueError:
+            raise InvalidInput(
+                "Vul een datum en tijd in voor de kennismaking, bijvoorbeeld 1-12-2026 10:00."
+            ) from None
+        plan_kennismaking(
+            auth.database(request),
+            traject_id=traject_id,
+            op=op,
+            locatie=form.get("locatie", "").strip()[:200] or None,
+            actor=user.email,
+        )
+    except CaseworkError as exc:
+        if exc.status_code == 404:
+            raise
+        flash(request, str(exc), "fout")
+    else:
+        flash(request, "De kennismaking is gepland; de uitnodigingen gaan per e-mail.")
+    return redirect(f"/traject/{traject_id}#kennismaking")
 
 
 @router.post("/traject/{traject_id}/adviseur")
