@@ -33,6 +33,7 @@ from casework.web.routes import (
     werkvoorraad,
 )
 from casework.web.routes import facturen as _facturen  # finance (issue 7)
+from casework.web.routes import outbox as _outbox  # failed messages (issue 3)
 from casework.web.routes import rapportage as _rapportage  # reports (issue 8)
 
 #: every feature's router; the access-matrix test walks these routes
@@ -50,6 +51,7 @@ ROUTERS: list[APIRouter] = [
     matching.router,  # matching proposals (issue 6)
     _rapportage.router,  # management report (issue 8)
     _facturen.router,  # finance (issue 7)
+    _outbox.router,  # failed messages, retried by a person (issue 3)
     api.router,
 ]
 STATIC = Path(__file__).parent / "static"
