@@ -8,10 +8,12 @@ For each size and backend it generates trajecten with their events (every phase 
 SQLite, COPY on PostgreSQL) into a scratch database outside the repository (a temp file; a
 schema of its own that is dropped afterwards), then times `doorstroom` (every figure: flow,
 work in progress, lead times with percentiles, aging, outcomes, utilisation, budget) per month
-over the whole history plus rendering the HTML report. Baseline in the same run: one full scan
-of `traject_events` (`SELECT count(*), max(at)`), so the ratio says how many scans the report
-costs. Peak memory: tracemalloc's peak of Python allocations during one report, and the
-process's max RSS.
+over the whole history plus rendering the HTML report: the first report (a cold fold into the
+kept summary of migration 0009), cold (summary forgotten), warm (nothing changed), warm after
+`--changes` new events, and a range ending before the latest events (the report's own fold).
+Baseline in the same run: one full scan of `traject_events` (`SELECT count(*), max(at)`), so
+the ratio says how many scans the report costs. Peak memory: tracemalloc's peak of Python
+allocations during one report, and the process's max RSS.
 """
 
 from __future__ import annotations
