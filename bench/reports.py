@@ -8,10 +8,12 @@ For each size and backend it generates trajecten with their events (every phase 
 SQLite, COPY on PostgreSQL) into a scratch database outside the repository (a temp file; a
 schema of its own that is dropped afterwards), then times `doorstroom` (every figure: flow,
 work in progress, lead times with percentiles, aging, outcomes, utilisation, budget) per month
-over the whole history plus rendering the HTML report. Baseline in the same run: one full scan
-of `traject_events` (`SELECT count(*), max(at)`), so the ratio says how many scans the report
-costs. Peak memory: tracemalloc's peak of Python allocations during one report, and the
-process's max RSS.
+over the whole history plus rendering the HTML report: the first report (a cold fold into the
+kept summary of migration 0009), cold (summary forgotten), warm (nothing changed), warm after
+`--changes` new events, and a range ending before the latest events (the report's own fold).
+Baseline in the same run: one full scan of `traject_events` (`SELECT count(*), max(at)`), so
+the ratio says how many scans the report costs. Peak memory: tracemalloc's peak of Python
+allocations during one report, and the process's max RSS.
 """
 
 from __future__ import annotations
@@ -258,27 +260,94 @@ def scan(db: Database) -> float:
     return time.perf_counter() - started
 
 
-def report(db: Database) -> tuple[float, float]:
+#: the whole history: the last generated event lies before this day (the kept summary answers)
+TOT = date(2027, 1, 31)
+#: a range that ends before the latest events: the report folds its own history (no summary)
+TOT_VERLEDEN = date(2026, 11, 20)
+
+
+def report(db: Database, tot: date = TOT) -> tuple[float, float]:
     """Wall time and this process's CPU time (SQLite works in-process: on a busy machine the
     CPU time is what the report costs; PostgreSQL's work is in the server's processes)."""
     started, cpu = time.perf_counter(), time.process_time()
-    rapport = doorstroom(db, van=date(2023, 8, 1), tot=date(2026, 11, 20), periode="maand")
+    rapport = doorstroom(db, van=date(2023, 8, 1), tot=tot, periode="maand")
     als_html(rapport)
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def measure(db: Database, repeat: int) -> dict[str, Any]:
-    report(db)  # warm the cache: we measure the queries, not the first disk read
-    runs = [report(db) for _ in range(repeat)]
-    times = [wall for wall, _ in runs]
+def cold(db: Database) -> tuple[float, float]:
+    """A report after forgetting the kept summary: it folds every traject's history again."""
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE rapport_stand SET sleutel = '' WHERE id = 1"))
+    return report(db)
+
+
+def new_events(db: Database, n: int, rng: random.Random) -> None:
+    """n more events on n trajecten as the service writes them (event plus version bump): a
+    stop for a traject still running, a fact for an ended one, on 20 January 2027."""
+    at = "2027-01-20 10:00:00.000000"
+    with db.engine.begin() as conn:
+        total = conn.execute(sa.text("SELECT max(id) FROM trajecten")).scalar_one()
+        for tid in rng.sample(range(1, total + 1), n):
+            fase, version = conn.execute(
+                sa.text("SELECT fase, version FROM trajecten WHERE id = :id"), {"id": tid}
+            ).one()
+            seq = conn.execute(
+                sa.text("SELECT max(seq) FROM traject_events WHERE traject_id = :id"), {"id": tid}
+            ).scalar_one()
+            running = fase not in ("afgerond", "afgewezen", "gestopt")
+            naar = "gestopt" if running else fase
+            conn.execute(
+                sa.text(
+                    'INSERT INTO traject_events (traject_id, seq, at, actor, "trigger", '
+                    "from_fase, to_fase) VALUES (:id, :seq, :at, 'bench@example.org', :trigger,"
+                    " :van, :naar)"
+                ),
+                {
+                    "id": tid,
+                    "seq": seq + 1,
+                    "at": at if db.is_sqlite else datetime.fromisoformat(at + "+00:00"),
+                    "trigger": "stoppen" if running else "gegevens_gewijzigd",
+                    "van": fase,
+                    "naar": naar,
+                },
+            )
+            conn.execute(
+                sa.text("UPDATE trajecten SET fase = :f, version = :v WHERE id = :id"),
+                {"f": naar, "v": version + 1, "id": tid},
+            )
+
+
+def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs)
+
+
+def measure(db: Database, repeat: int, changes: int) -> dict[str, Any]:
+    first = report(db)  # the very first report: a cold fold on a cold cache
+    cold_runs = [cold(db) for _ in range(repeat)]
+    warm_runs = [report(db) for _ in range(repeat)]
+    rng = random.Random(9)
+    changed_runs = []
+    for _ in range(repeat):
+        new_events(db, changes, rng)
+        changed_runs.append(report(db))
+    past_runs = [report(db, TOT_VERLEDEN) for _ in range(repeat)]
     scans = [scan(db) for _ in range(repeat)]
     tracemalloc.start()
     report(db)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
+    warm, warm_cpu = _median(warm_runs)
     return {
-        "report_s": statistics.median(times),
-        "report_cpu_s": statistics.median(cpu for _, cpu in runs),
+        "first_s": first[0],
+        "cold_s": _median(cold_runs)[0],
+        "cold_cpu_s": _median(cold_runs)[1],
+        "report_s": warm,
+        "report_cpu_s": warm_cpu,
+        "changed_s": _median(changed_runs)[0],
+        "changed_cpu_s": _median(changed_runs)[1],
+        "past_s": _median(past_runs)[0],
+        "past_cpu_s": _median(past_runs)[1],
         "load": os.getloadavg()[0],
         "scan_s": statistics.median(scans),
         "peak_mib": peak / 2**20,
@@ -293,7 +362,7 @@ def run(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
         migrate.upgrade(db.engine)
         try:
             generate(db, n, args.events_per_traject, args.dagdelen_per_traject)
-            return measure(db, args.repeat)
+            return measure(db, args.repeat, args.changes)
         finally:
             db.dispose()
             tmp.cleanup()
@@ -305,7 +374,7 @@ def run(backend: str, n: int, args: argparse.Namespace) -> dict[str, Any]:
     try:
         migrate.upgrade(db.engine)
         generate(db, n, args.events_per_traject, args.dagdelen_per_traject)
-        return measure(db, args.repeat)
+        return measure(db, args.repeat, args.changes)
     finally:
         db.dispose()
         with admin.begin() as conn:
@@ -320,6 +389,9 @@ def main() -> None:
     parser.add_argument("--events-per-traject", type=int, default=20)
     parser.add_argument("--dagdelen-per-traject", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--changes", type=int, default=1000, help="new events between warm runs (one a traject)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -344,8 +416,11 @@ def main() -> None:
         "trajecten",
         "events",
         "dagdelen",
-        "report s",
-        "cpu s",
+        "first s",
+        "cold s (cpu)",
+        "warm s (cpu)",
+        "warm after changes s (cpu)",
+        "past range s (cpu)",
         "scan s",
         "ratio",
         "growth vs smallest",
@@ -360,8 +435,11 @@ def main() -> None:
             f"{r['trajecten']:,}",
             f"{r['events']:,}",
             f"{r['dagdelen']:,}",
-            f"{r['report_s']:.2f}",
-            f"{r['report_cpu_s']:.2f}",
+            f"{r['first_s']:.2f}",
+            f"{r['cold_s']:.2f} ({r['cold_cpu_s']:.2f})",
+            f"{r['report_s']:.2f} ({r['report_cpu_s']:.2f})",
+            f"{r['changed_s']:.2f} ({r['changed_cpu_s']:.2f})",
+            f"{r['past_s']:.2f} ({r['past_cpu_s']:.2f})",
             f"{r['scan_s']:.3f}",
             f"{r['report_s'] / r['scan_s']:.1f}",
             f"{r['report_s'] / first['report_s']:.1f}x for "

@@ -1,4 +1,6 @@
-"""The throughput report (doorstroom): one read-only unit of work, every figure from SQL."""
+"""The throughput report (doorstroom): every figure from SQL, over a kept summary brought up
+to date first (`casework.reports.bijhouden`), or a fold of its own for a range that ends
+before the latest event."""
 
 from __future__ import annotations
 
@@ -7,12 +9,12 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import FromClause, Table, text
 from sqlalchemy.orm import Session
 
 from casework.db import Database
 from casework.db.base import utcnow
-from casework.reports import geld, queries
+from casework.reports import bijhouden, geld, queries
 from casework.reports.model import (
     AANMELDING_TOT_KENNISMAKING,
     TOT_MATCH,
@@ -73,19 +75,29 @@ def doorstroom(
         code: {**EXTRA_LABELS, **{p.name: p.label for p in known[code].phases}} for code in codes
     }
     with db.read() as session:
+        bewaard = bijhouden.bruikbaar(session, bereik)
+    if bewaard:
+        # the kept summary, brought up to date first (its own short write transaction)
+        bijhouden.bijwerken(db)
+    with db.read() as session:
         if not db.is_sqlite:
             # compiling these large queries just in time costs more than running them, and
             # the lead-time sort should stay in memory (both only for this transaction)
             session.execute(text("SET LOCAL jit = off"))
             session.execute(text("SET LOCAL work_mem = '64MB'"))
-        tabel = queries.samenvatting(session, bereik)
+        if bewaard:
+            tabel: FromClause = bijhouden.tabel(bereik)
+        else:
+            # a range that ends before the latest event: fold its own history
+            tabel = queries.samenvatting(session, bereik)
         try:
-            cijfers = _cijfers(session, tabel, bereik, perioden)
+            cijfers = _cijfers(session, tabel, bereik, perioden, bewaard)
             tijden = _doorlooptijden(session, tabel, bereik, labels)
             veroudering, oudste = bereken_veroudering(session, tabel, bereik, tot)
             uitkomsten = _uitkomsten(session, tabel, bereik)
         finally:
-            queries.opruimen(session, tabel)
+            if isinstance(tabel, Table):
+                queries.opruimen(session, tabel)
         benutting = geld.benutting(session, bereik, van, tot)
         budget, budget_per_periode, zonder_tarief = geld.budget(session, bereik, van, tot, perioden)
     opmerkingen = []
@@ -117,7 +129,11 @@ def doorstroom(
 
 
 def _cijfers(
-    session: Session, tabel: Table, bereik: queries.Bereik, perioden: list[Any]
+    session: Session,
+    tabel: FromClause,
+    bereik: queries.Bereik,
+    perioden: list[Any],
+    bewaard: bool = False,
 ) -> list[PeriodeCijfers]:
     table = {
         (code, p.nr): PeriodeCijfers(programma=code, periode=p.nr, onderhanden={})
@@ -129,7 +145,12 @@ def _cijfers(
             setattr(table[(programma, nr)], soort, int(aantal))
     # the window sum gives the balance at the periods with a change; carry it forward
     standen: dict[tuple[str, str], dict[int, int]] = {}
-    for row in queries.onderhanden(session, tabel, bereik, perioden):
+    rijen = (
+        queries.standen(session, bijhouden.per_dag(bereik), perioden)
+        if bewaard
+        else queries.onderhanden(session, tabel, bereik, perioden)
+    )
+    for row in rijen:
         standen.setdefault((row["programma"], row["fase"]), {})[row["nr"]] = int(row["stand"])
     for (code, fase), per_nr in standen.items():
         stand = 0
@@ -141,7 +162,7 @@ def _cijfers(
 
 
 def _doorlooptijden(
-    session: Session, tabel: Table, bereik: queries.Bereik, labels: dict[str, dict[str, str]]
+    session: Session, tabel: FromClause, bereik: queries.Bereik, labels: dict[str, dict[str, str]]
 ) -> list[Doorlooptijd]:
     result = []
     for row in queries.doorlooptijden(session, tabel, bereik):
@@ -168,7 +189,7 @@ def _doorlooptijden(
     return result
 
 
-def _uitkomsten(session: Session, tabel: Table, bereik: queries.Bereik) -> list[Uitkomst]:
+def _uitkomsten(session: Session, tabel: FromClause, bereik: queries.Bereik) -> list[Uitkomst]:
     tellers: dict[str, dict[str, int]] = {code: {} for code in bereik.programmas}
     for row in queries.uitkomsten(session, tabel, bereik):
         counts = tellers[row["programma"]]

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Float,
+    FromClause,
     Integer,
     MetaData,
     String,
@@ -157,21 +158,28 @@ def _dagnummer(column: Any, sqlite: bool) -> ColumnElement[Any]:
     return extract("epoch", column) / 86400.0
 
 
-def samenvatting(session: Session, bereik: Bereik) -> Table:
-    """Fold every counted traject's history into one row of a temporary table (one pass).
+def vouw(
+    bereik: Bereik, *, tot_eind: bool = True, trajecten: Any = None
+) -> tuple[Any, list[tuple[str, Any]]]:
+    """The fold of every traject's history: the grouped subquery and (column name, expression)
+    for every column of the summary (`_tabel`), `programma` taken from `trajecten`.
 
-    Time in a phase is the sum of its exit times minus the sum of its entry times (a pause is
-    an exit, the resume an entry), so no per-spell pairing is needed; an open spell's entry is
-    the latest one and is left out. LEAD over the traject's events marks its last event, whose
-    `to_fase` is where the traject is (fact events carry the current phase too).
+    `tot_eind` keeps only events before the range's end; `trajecten` (a subquery of ids)
+    restricts the fold to those trajecten (the incremental summary re-folds only them).
     """
     wissel = _wissel()
     geaccepteerd = or_(
         E.c.trigger.in_(ACCEPT_TRIGGERS),
         and_(E.c.trigger == KOPPEL, E.c.data["geaccepteerd"].as_boolean() == true()),
     )
+    voorwaarden: list[Any] = [_relevant()]
+    if tot_eind:
+        voorwaarden.append(_voor_eind(bereik))
+    if trajecten is not None:
+        voorwaarden.append(E.c.traject_id.in_(trajecten))
     stroom = (
         select(
+            E.c.id,
             E.c.traject_id,
             E.c.at,
             _dagnummer(E.c.at, bereik.sqlite).label("dagnr"),
@@ -187,7 +195,7 @@ def samenvatting(session: Session, bereik: Bereik) -> Table:
             .over(partition_by=E.c.traject_id, order_by=E.c.seq)
             .label("volgende"),
         )
-        .where(_relevant(), _voor_eind(bereik))
+        .where(*voorwaarden)
         .subquery("stroom")
     )
     s = stroom.c
@@ -195,6 +203,7 @@ def samenvatting(session: Session, bereik: Bereik) -> Table:
     eind = and_(is_wissel, s.to_fase.in_(bereik.eindfasen))
     kolommen: list[Any] = [
         s.traject_id,
+        func.max(s.id).label("laatste_event"),
         func.min(case((s.trigger == AANMELDEN, s.at))).label("aangemeld_op"),
         func.min(case((and_(is_wissel, s.to_fase == "matching"), s.at))).label("matching_op"),
         # the first acceptance recorded while the traject is in matching
@@ -230,27 +239,39 @@ def samenvatting(session: Session, bereik: Bereik) -> Table:
         ]
     per_traject = select(*kolommen).group_by(s.traject_id).subquery("per_traject")
     p = per_traject.c
-    tabel = _tabel(bereik)
-    bron_kolommen: list[Any] = []
-    for kolom in tabel.columns:
+    bron_kolommen: list[tuple[str, Any]] = []
+    for kolom in _tabel(bereik).columns:
         naam = kolom.name
         if naam == "programma":
-            bron_kolommen.append(T.c.programma)
+            bron_kolommen.append((naam, T.c.programma))
         elif naam.startswith("duur_"):
             nr = naam.removeprefix("duur_")
             open_spell = case((p[f"open_{nr}"] > 0, p[f"laatste_in_{nr}"]), else_=0)
-            bron_kolommen.append(p[f"saldo_{nr}"] + open_spell)
+            bron_kolommen.append((naam, p[f"saldo_{nr}"] + open_spell))
         else:
-            bron_kolommen.append(p[naam])
+            bron_kolommen.append((naam, p[naam]))
+    return per_traject, bron_kolommen
+
+
+def samenvatting(session: Session, bereik: Bereik) -> Table:
+    """Fold every counted traject's history into one row of a temporary table (one pass).
+
+    Time in a phase is the sum of its exit times minus the sum of its entry times (a pause is
+    an exit, the resume an entry), so no per-spell pairing is needed; an open spell's entry is
+    the latest one and is left out. LEAD over the traject's events marks its last event, whose
+    `to_fase` is where the traject is (fact events carry the current phase too).
+    """
+    per_traject, bron_kolommen = vouw(bereik)
+    tabel = _tabel(bereik)
     bron = (
-        select(*bron_kolommen)
-        .select_from(per_traject.join(T, T.c.id == p.traject_id))
+        select(*[expressie for _, expressie in bron_kolommen])
+        .select_from(per_traject.join(T, T.c.id == per_traject.c.traject_id))
         .where(T.c.is_test.is_(False), T.c.programma.in_(bereik.programmas))
     )
     connection = session.connection()
     tabel.drop(connection, checkfirst=True)
     tabel.create(connection)
-    session.execute(tabel.insert().from_select([c.name for c in tabel.columns], bron))
+    session.execute(tabel.insert().from_select([naam for naam, _ in bron_kolommen], bron))
     if not bereik.sqlite:
         # autovacuum never analyzes a temporary table: without statistics the planner joins
         # it to the events by nested loops
@@ -267,7 +288,7 @@ def opruimen(session: Session, tabel: Table) -> None:
 
 
 def stroom(
-    session: Session, tabel: Table, bereik: Bereik, perioden: Sequence[Periode]
+    session: Session, tabel: FromClause, bereik: Bereik, perioden: Sequence[Periode]
 ) -> list[Any]:
     """Per period and programme: aanmeldingen and the trajecten that reached each end phase."""
     r = tabel.c
@@ -297,7 +318,7 @@ def stroom(
 
 
 def onderhanden(
-    session: Session, tabel: Table, bereik: Bereik, perioden: Sequence[Periode]
+    session: Session, tabel: FromClause, bereik: Bereik, perioden: Sequence[Periode]
 ) -> list[Any]:
     """Trajecten per phase at the end of each period: entries minus exits, summed cumulatively."""
     r = tabel.c
@@ -317,7 +338,12 @@ def onderhanden(
             .where(*voorwaarden, fase_kolom.is_not(None))
             .group_by(r.programma, fase_kolom, dagkolom)
         )
-    per_dag = union_all(*per_soort).subquery("per_dag")
+    return standen(session, union_all(*per_soort).subquery("per_dag"), perioden)
+
+
+def standen(session: Session, per_dag: Any, perioden: Sequence[Periode]) -> list[Any]:
+    """The cumulative balance per programme and phase at the end of each period, from net
+    phase changes per day (columns programma, fase, dag, netto)."""
     d = per_dag.c
     p = perioden_cte(perioden)
     # whatever happened before the first period counts in the first period's balance
@@ -341,7 +367,7 @@ def _klaar_in_periode(kolom: Any, bereik: Bereik) -> ColumnElement[bool]:
     return and_(kolom >= bereik.start, kolom < bereik.eind)
 
 
-def doorlooptijden(session: Session, tabel: Table, bereik: Bereik) -> list[Any]:
+def doorlooptijden(session: Session, tabel: FromClause, bereik: Bereik) -> list[Any]:
     """Count, nearest-rank percentiles and histogram bins per programme and lead-time kind."""
     r = tabel.c
     soorten = [
@@ -400,7 +426,7 @@ def doorlooptijden(session: Session, tabel: Table, bereik: Bereik) -> list[Any]:
     return list(session.execute(query).mappings())
 
 
-def uitkomsten(session: Session, tabel: Table, bereik: Bereik) -> list[Any]:
+def uitkomsten(session: Session, tabel: FromClause, bereik: Bereik) -> list[Any]:
     """Trajecten that reached an end phase in the range, by end phase and recorded result."""
     r = tabel.c
     resultaat = func.lower(func.coalesce(T.c.resultaat, ""))

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select
+from sqlalchemy import FromClause, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from casework.db.models import Bestuur, School
@@ -29,14 +29,14 @@ def utc_middernacht(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def onderhanden_per_fase(session: Session, tabel: Table) -> list[Any]:
+def onderhanden_per_fase(session: Session, tabel: FromClause) -> list[Any]:
     r = tabel.c
     query = select(r.programma, r.fase, func.count().label("aantal")).group_by(r.programma, r.fase)
     return list(session.execute(query).mappings())
 
 
 def kandidaten_over_norm(
-    session: Session, tabel: Table, grenzen: dict[tuple[str, str], datetime]
+    session: Session, tabel: FromClause, grenzen: dict[tuple[str, str], datetime]
 ) -> list[Any]:
     """Trajecten whose entry lies before their phase's cutoff (pauses are subtracted later)."""
     if not grenzen:
@@ -112,7 +112,7 @@ def _gepauzeerde_werkdagen(events: list[Any], sinds: datetime, peildatum: date) 
 
 
 def bereken_veroudering(
-    session: Session, tabel: Table, bereik: Bereik, peildatum: date
+    session: Session, tabel: FromClause, bereik: Bereik, peildatum: date
 ) -> tuple[list[Veroudering], list[TrajectOverNorm]]:
     normen = {
         (code, phase.name): phase.norm_werkdagen

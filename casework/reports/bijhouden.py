@@ -1,0 +1,282 @@
+"""The throughput report's summary, kept up to date incrementally (migration 0009).
+
+Before each report `bijwerken` re-folds the trajecten that changed since their last fold and
+adjusts the daily phase changes by their difference; the report then reads the summary
+(`rapport_samenvatting`, one row per traject) and the daily counts (`rapport_fase_dag`) instead
+of the whole history.
+
+What changed is told by the traject's version, not by an event-id watermark: every event is
+written in the same transaction as the UPDATE that bumps its traject's version (`seq` is the new
+version), and so is every other change of the row (test flag, programme). A watermark on event
+ids would miss an event whose transaction took its id before, but committed after, the one the
+watermark moved to (PostgreSQL hands out sequence values at insert time). A traject whose
+version differs from its summary row's (or that has none) is folded again completely with the
+report's own SQL (`queries.vouw`) restricted to those ids.
+
+The daily counts change by the re-folded trajecten's difference: their old contribution (the
+phase changes with event id up to the row's `laatste_event`, under the programme and test flag
+of the old row) is subtracted and the new one added. A traject's events get increasing ids in
+commit order (two writers of one traject collide on `seq`), so `laatste_event` marks exactly
+the events the fold saw.
+
+Every update locks the one row of `rapport_stand` first (an UPDATE: a row lock on PostgreSQL,
+the write lock on SQLite), so two reports never fold at once; the second waits, then finds
+nothing left to do. A cold first run (empty summary, or other phases than the summary was built
+for) folds every traject once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from casework.db import Database
+from casework.db.base import UTCDateTime, utcnow
+from casework.reports import queries
+from casework.reports.queries import Bereik, E, T
+from casework.services.programmas import programmes
+
+log = logging.getLogger(__name__)
+
+#: phase slots in `rapport_samenvatting` (migration 0009_report_summary)
+SLOTS = 12
+METADATA = MetaData()
+_kolommen: list[Any] = [
+    Column("traject_id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("laatste_event", Integer, nullable=False),
+    Column("programma", String(20), nullable=False),
+    Column("is_test", Boolean, nullable=False),
+    Column("aangemeld_op", UTCDateTime()),
+    Column("matching_op", UTCDateTime()),
+    Column("match_op", UTCDateTime()),
+    Column("kennismaking_op", UTCDateTime()),
+    Column("eind_op", UTCDateTime()),
+    Column("eindfase", String(30)),
+    Column("fase", String(30)),
+    Column("fase_sinds", UTCDateTime()),
+    Column("hervat_op", UTCDateTime()),
+]
+for _i in range(SLOTS):
+    _kolommen += [Column(f"duur_{_i}", Float), Column(f"klaar_{_i}", UTCDateTime())]
+SAMENVATTING = Table("rapport_samenvatting", METADATA, *_kolommen)
+FASE_DAG = Table(
+    "rapport_fase_dag",
+    METADATA,
+    Column("programma", String(20), primary_key=True),
+    Column("fase", String(30), primary_key=True),
+    Column("dag", String(10), primary_key=True),
+    Column("netto", Integer, nullable=False),
+)
+STAND = Table(
+    "rapport_stand",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("sleutel", Text, nullable=False),
+    Column("bijgewerkt_op", UTCDateTime()),
+)
+
+
+def alle_fasen() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every programme's measured phases (the slots, in order) and final phases."""
+    known = programmes()
+    codes = sorted(known)
+    fasen = tuple(dict.fromkeys(f for code in codes for f in known[code].active_phases))
+    eindfasen = tuple(sorted({f for code in codes for f in known[code].final_phases}))
+    return fasen, eindfasen
+
+
+def _sleutel(fasen: tuple[str, ...], eindfasen: tuple[str, ...]) -> str:
+    return json.dumps({"fasen": fasen, "eindfasen": eindfasen})
+
+
+def bruikbaar(session: Session, bereik: Bereik) -> bool:
+    """Whether the kept summary answers this report: the same end phases for every programme,
+    the phases within the slots, and no event on or after the range's end (the summary folds
+    the whole history; a report that ends in the past folds its own)."""
+    fasen, eindfasen = alle_fasen()
+    if len(fasen) > SLOTS or set(bereik.eindfasen) != set(eindfasen):
+        return False
+    if not set(bereik.fasen) <= set(fasen):
+        return False
+    later = session.execute(select(E.c.id).where(E.c.at >= bereik.eind).limit(1)).first()
+    return later is None
+
+
+def _dag_delta(rij: Any, teken: int, sqlite_dialect: bool, ids: Any) -> list[Any]:
+    """Phase changes of the trajecten in `ids` that row `rij` (a summary table) folded, per
+    programme, phase and day, counted `teken` (+1 or -1): + for the phase entered, - left."""
+    dagkolom = queries.dag(E.c.at, sqlite_dialect)
+    delen = []
+    for fase_kolom, richting in ((E.c.to_fase, 1), (E.c.from_fase, -1)):
+        delen.append(
+            select(
+                rij.c.programma,
+                fase_kolom.label("fase"),
+                dagkolom.label("dag"),
+                (func.count() * (richting * teken)).label("netto"),
+            )
+            .select_from(E.join(rij, rij.c.traject_id == E.c.traject_id))
+            .where(
+                queries._relevant(),
+                queries._wissel(),
+                fase_kolom.is_not(None),
+                E.c.id <= rij.c.laatste_event,
+                rij.c.is_test.is_(False),
+                E.c.traject_id.in_(ids),
+            )
+            .group_by(rij.c.programma, fase_kolom, dagkolom)
+        )
+    return delen
+
+
+def _optellen(session: Session, delen: list[Any], sqlite_dialect: bool) -> None:
+    """Add per-day deltas to `rapport_fase_dag` (insert, or add to an existing day)."""
+    bron = union_all(*delen).subquery("delta")
+    d = bron.c
+    som = (
+        select(d.programma, d.fase, d.dag, func.sum(d.netto))
+        .where(d.programma.is_not(None))  # SQLite's upsert needs a WHERE after a SELECT
+        .group_by(d.programma, d.fase, d.dag)
+    )
+    dialect = sqlite if sqlite_dialect else postgresql
+    stmt = dialect.insert(FASE_DAG).from_select(["programma", "fase", "dag", "netto"], som)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["programma", "fase", "dag"],
+        set_={"netto": FASE_DAG.c.netto + stmt.excluded.netto},
+    )
+    session.execute(stmt)
+
+
+def bijwerken(db: Database) -> int:
+    """Bring the summary up to date; returns how many trajecten were folded again."""
+    fasen, eindfasen = alle_fasen()
+    sleutel = _sleutel(fasen, eindfasen)
+    bereik = Bereik(
+        programmas=tuple(sorted(programmes())),
+        start=utcnow(),
+        eind=utcnow(),
+        eindfasen=eindfasen,
+        sqlite=db.is_sqlite,
+        fasen=fasen,
+    )
+    with db.transaction() as session:
+        # the lock first: on SQLite this takes the write lock before anything is read
+        session.execute(update(STAND).where(STAND.c.id == 1).values(bijgewerkt_op=utcnow()))
+        oud = session.execute(select(STAND.c.sleutel).where(STAND.c.id == 1)).scalar_one()
+        koud = oud != sleutel
+        if koud:
+            session.execute(delete(SAMENVATTING))
+            session.execute(delete(FASE_DAG))
+            session.execute(update(STAND).where(STAND.c.id == 1).values(sleutel=sleutel))
+        wijzig = Table(
+            "rapport_wijzig",
+            MetaData(),
+            Column("traject_id", Integer, primary_key=True),
+            prefixes=["TEMPORARY"],
+        )
+        connection = session.connection()
+        wijzig.drop(connection, checkfirst=True)
+        wijzig.create(connection)
+        try:
+            s = SAMENVATTING.c
+            veranderd = (
+                select(T.c.id)
+                .select_from(T.outerjoin(SAMENVATTING, s.traject_id == T.c.id))
+                .where(or_(s.traject_id.is_(None), s.version != T.c.version))
+            )
+            session.execute(wijzig.insert().from_select(["traject_id"], veranderd))
+            aantal = session.execute(select(func.count()).select_from(wijzig)).scalar_one()
+            if aantal:
+                _vouwen(session, bereik, wijzig, koud)
+        finally:
+            wijzig.drop(connection, checkfirst=True)
+    log.info("report summary: %s trajecten folded%s", aantal, " (cold)" if koud else "")
+    return int(aantal)
+
+
+def _vouwen(session: Session, bereik: Bereik, wijzig: Table, koud: bool) -> None:
+    ids_select = select(wijzig.c.traject_id)
+    if not koud:
+        # take the old contribution out while the old rows are still there
+        _optellen(session, _dag_delta(SAMENVATTING, -1, bereik.sqlite, ids_select), bereik.sqlite)
+        session.execute(delete(SAMENVATTING).where(SAMENVATTING.c.traject_id.in_(ids_select)))
+    per_traject, bron_kolommen = queries.vouw(bereik, tot_eind=False, trajecten=ids_select)
+    p = per_traject.c
+    kolommen = [("version", T.c.version), ("laatste_event", p.laatste_event)]
+    kolommen += [("is_test", T.c.is_test)]
+    for naam, expressie in bron_kolommen:
+        # phase i of the fold lands in slot i (the fold's phases are the slots' phases)
+        kolommen.append((naam, expressie))
+    bron = select(*[e for _, e in kolommen]).select_from(
+        per_traject.join(T, T.c.id == p.traject_id)
+    )
+    session.execute(SAMENVATTING.insert().from_select([n for n, _ in kolommen], bron))
+    _optellen(session, _dag_delta(SAMENVATTING, 1, bereik.sqlite, ids_select), bereik.sqlite)
+    if koud and not bereik.sqlite:
+        session.execute(text("ANALYZE rapport_samenvatting"))
+        session.execute(text("ANALYZE rapport_fase_dag"))
+
+
+def tabel(bereik: Bereik) -> Any:
+    """The summary as the report's table: counted trajecten of its programmes, its phases'
+    slots under the names the report's queries use (`duur_i`, `klaar_i` for `bereik.fasen`)."""
+    fasen, _ = alle_fasen()
+    s = SAMENVATTING.c
+    kolommen: list[Any] = [
+        s.traject_id,
+        s.programma,
+        s.aangemeld_op,
+        s.matching_op,
+        s.match_op,
+        s.kennismaking_op,
+        s.eind_op,
+        s.eindfase,
+        s.fase,
+        s.fase_sinds,
+        s.hervat_op,
+    ]
+    for i, fase in enumerate(bereik.fasen):
+        slot = fasen.index(fase)
+        kolommen += [s[f"duur_{slot}"].label(f"duur_{i}"), s[f"klaar_{slot}"].label(f"klaar_{i}")]
+    return (
+        select(*kolommen)
+        .where(s.is_test.is_(False), s.programma.in_(bereik.programmas))
+        .subquery("rapport_trajecten")
+    )
+
+
+def per_dag(bereik: Bereik) -> Any:
+    """Net phase changes per programme, phase and day before the range's end."""
+    f = FASE_DAG.c
+    return (
+        select(f.programma, f.fase, f.dag, f.netto)
+        .where(
+            f.programma.in_(bereik.programmas),
+            f.dag < bereik.eind.date().isoformat(),
+            f.netto != literal(0),
+        )
+        .subquery("per_dag")
+    )

@@ -1,0 +1,148 @@
+"""The kept report summary (migration 0009): brought up to date incrementally, it gives exactly
+the figures of a cold fold and of the report's own fold, on SQLite and PostgreSQL, also when
+two reports run at once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from casework.db import Database
+from casework.reports import bijhouden, doorstroom
+from casework.reports.model import DoorstroomRapport
+from tests.integration.test_reports import TOT, VAN
+
+
+def cijfers(r: DoorstroomRapport) -> dict[str, Any]:
+    return r.model_dump(exclude={"gemaakt_op"})
+
+
+def rapport(db: Database) -> DoorstroomRapport:
+    return doorstroom(db, van=VAN, tot=TOT, periode="maand")
+
+
+def stap(db: Database, traject_id: int, trigger: str, naar: str | None, when: datetime) -> None:
+    """One more event as the service writes it: the event and the version bump together."""
+    with db.transaction() as session:
+        row = session.execute(
+            text("SELECT fase, version FROM trajecten WHERE id = :id"), {"id": traject_id}
+        ).one()
+        seq = session.execute(
+            text("SELECT max(seq) FROM traject_events WHERE traject_id = :id"), {"id": traject_id}
+        ).scalar_one()
+        session.execute(
+            text(
+                'INSERT INTO traject_events (traject_id, seq, at, actor, "trigger", from_fase,'
+                " to_fase) VALUES (:id, :seq, :at, 'test@example.org', :trigger, :van, :naar)"
+            ),
+            {
+                "id": traject_id,
+                "seq": seq + 1,
+                "at": when.strftime("%Y-%m-%d %H:%M:%S.%f") if db.is_sqlite else when,
+                "trigger": trigger,
+                "van": row.fase,
+                "naar": naar or row.fase,
+            },
+        )
+        session.execute(
+            text("UPDATE trajecten SET fase = :fase, version = :v WHERE id = :id"),
+            {"fase": naar or row.fase, "v": row.version + 1, "id": traject_id},
+        )
+
+
+def verder(db: Database) -> None:
+    """Further steps after the first report: phase changes, a fact, a new test flag."""
+    okt = datetime(2026, 10, 28, 9, tzinfo=UTC)
+    stap(db, 3, "naar_uitvoering", "uitvoering", okt)
+    stap(db, 4, "stoppen", "gestopt", okt)
+    stap(db, 11, "start_intake", "intake", okt)
+    stap(db, 5, "gegevens_gewijzigd", None, okt)
+    with db.transaction() as session:  # test data since: it must leave every figure
+        session.execute(
+            text("UPDATE trajecten SET is_test = true, version = version + 1 WHERE id = 6")
+        )
+
+
+def koud(db: Database) -> DoorstroomRapport:
+    with db.transaction() as session:
+        session.execute(text("UPDATE rapport_stand SET sleutel = '' WHERE id = 1"))
+    return rapport(db)
+
+
+def dagen(db: Database) -> list[Any]:
+    with db.read() as session:
+        f = bijhouden.FASE_DAG.c
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(f.programma, f.fase, f.dag, f.netto)
+                .where(f.netto != 0)
+                .order_by(f.programma, f.fase, f.dag)
+            )
+        ]
+
+
+def samenvatting(db: Database) -> list[Any]:
+    with db.read() as session:
+        tabel = bijhouden.SAMENVATTING
+        return [tuple(row) for row in session.execute(select(tabel).order_by(tabel.c.traject_id))]
+
+
+def test_the_report_keeps_its_summary(rapport_geschiedenis: Database) -> None:
+    rapport(rapport_geschiedenis)
+    with rapport_geschiedenis.read() as session:
+        rijen = session.execute(
+            select(func.count()).select_from(bijhouden.SAMENVATTING)
+        ).scalar_one()
+    assert rijen == 17  # every traject, the test one too (its flag is kept, not counted)
+    assert bijhouden.bijwerken(rapport_geschiedenis) == 0  # nothing changed since
+
+
+def test_incremental_update_equals_a_cold_fold(
+    rapport_geschiedenis: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = rapport_geschiedenis
+    voor = rapport(db)
+    verder(db)
+    assert bijhouden.bijwerken(db) == 5
+    warm = rapport(db)
+    assert cijfers(warm) != cijfers(voor)
+    warm_dagen, warm_rijen = dagen(db), samenvatting(db)
+    cold = koud(db)
+    assert cijfers(warm) == cijfers(cold)
+    assert dagen(db) == warm_dagen
+    assert samenvatting(db) == warm_rijen
+    # and the report's own fold over the events (the path for a range ending in the past)
+    monkeypatch.setattr(bijhouden, "bruikbaar", lambda session, bereik: False)
+    assert cijfers(rapport(db)) == cijfers(cold)
+
+
+def test_two_reports_at_once_keep_the_summary_whole(rapport_geschiedenis: Database) -> None:
+    db = rapport_geschiedenis
+    rapport(db)
+    verder(db)
+    start = threading.Barrier(2)
+    uitkomst: list[Any] = []
+
+    def run() -> None:
+        start.wait()
+        try:
+            uitkomst.append(cijfers(rapport(db)))
+        except Exception as exc:  # pragma: no cover - reported by the assert below
+            uitkomst.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert len(uitkomst) == 2 and not any(isinstance(u, Exception) for u in uitkomst), uitkomst
+    warm_dagen, warm_rijen = dagen(db), samenvatting(db)
+    cold = cijfers(koud(db))
+    assert uitkomst[0] == uitkomst[1] == cold
+    assert dagen(db) == warm_dagen
+    assert samenvatting(db) == warm_rijen
