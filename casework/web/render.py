@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from casework.errors import CaseworkError
 from casework.web.auth import csrf_token, session_user
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,6 +38,29 @@ def flash(request: Request, tekst: str, soort: str = "ok") -> None:
     messages = list(request.session.get("flash", []))
     messages.append({"tekst": tekst, "soort": soort})
     request.session["flash"] = messages[-5:]
+
+
+def after_form(
+    request: Request,
+    target: str,
+    action: Callable[[], str],
+    *,
+    raise_missing: Callable[[CaseworkError], bool] = lambda exc: exc.status_code == 404,
+) -> RedirectResponse:
+    """Take a form's step: flash its success message, or the Dutch refusal, and go to `target`.
+
+    A missing object (404) shows the error page instead: there is no page to go back to. The
+    service layer wrote nothing when it refused, so the person simply tries again.
+    """
+    try:
+        message = action()
+    except CaseworkError as exc:
+        if raise_missing(exc):
+            raise
+        flash(request, str(exc), "fout")
+    else:
+        flash(request, message)
+    return redirect(target)
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:

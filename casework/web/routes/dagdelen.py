@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
-from casework.errors import CaseworkError, InvalidInput
+from casework.errors import InvalidInput
 from casework.services import dagdelen
 from casework.services.accounts import GebruikerRead
 from casework.web import auth
-from casework.web.render import flash, redirect
+from casework.web.render import after_form
 from casework.web.routes.traject import TrajectId, visible_traject
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +35,8 @@ async def registreer(
     form = await auth.checked_form(request)
     db = auth.database(request)
     visible_traject(db, user, traject_id)
-    try:
+
+    def register() -> str:
         made = dagdelen.add(
             db,
             traject_id=traject_id,
@@ -47,10 +48,6 @@ async def registreer(
             notitie=(form.get("notitie") or "")[:2000] or None,
             actor=user.email,
         )
-    except CaseworkError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(request, str(exc), "fout")
-    else:
-        flash(request, f"Dagdeel {made.datum:%d-%m-%Y} {made.deel} ({made.activiteit}) bewaard.")
-    return redirect(f"/traject/{traject_id}#dagdelen")
+        return f"Dagdeel {made.datum:%d-%m-%Y} {made.deel} ({made.activiteit}) bewaard."
+
+    return after_form(request, f"/traject/{traject_id}#dagdelen", register)

@@ -8,11 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from casework.errors import CaseworkError
 from casework.services import delivery
 from casework.services.accounts import GebruikerRead
 from casework.web import auth
-from casework.web.render import flash, page, redirect
+from casework.web.render import after_form, page
 
 router = APIRouter(include_in_schema=False)
 STATUSSEN = ("failed", "pending", "sending", "sent")
@@ -45,16 +44,12 @@ async def opnieuw(
     user: Annotated[GebruikerRead, Depends(auth.page_user(auth.BEHANDELAARS))],
 ) -> RedirectResponse:
     await auth.checked_form(request)
-    try:
+
+    def retry() -> str:
         bericht = delivery.retry(auth.database(request), outbox_id=outbox_id)
-    except CaseworkError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(request, str(exc), "fout")
-    else:
-        flash(
-            request,
+        return (
             f"Bericht {bericht.id} aan {bericht.to_address} staat weer klaar; de volgende "
-            "bezorgronde verstuurt het.",
+            "bezorgronde verstuurt het."
         )
-    return redirect("/outbox")
+
+    return after_form(request, "/outbox", retry)

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casework.db import Database
-from casework.errors import CaseworkError, InvalidInput, NotAllowed
+from casework.errors import InvalidInput, NotAllowed
 from casework.services import dagdelen, keuzelijsten, matching, notities, trajecten
 from casework.services.accounts import GebruikerRead
 from casework.services.trajecten import TrajectRead
 from casework.web import auth
-from casework.web.render import flash, page, redirect
+from casework.web.render import after_form, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,7 +78,8 @@ async def stap(
     user: Annotated[GebruikerRead, Depends(auth.page_user(auth.BEHANDELAARS))],
 ) -> RedirectResponse:
     form = await auth.checked_form(request)
-    try:
+
+    def step() -> str:
         traject = trajecten.advance(
             auth.database(request),
             traject_id=traject_id,
@@ -87,13 +88,9 @@ async def stap(
             expected_version=_version(form.get("version")),
             actor=user.email,
         )
-    except CaseworkError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(request, str(exc), "fout")
-    else:
-        flash(request, f"{traject.referentie} staat nu in fase {traject.fase_label}.")
-    return redirect(f"/traject/{traject_id}")
+        return f"{traject.referentie} staat nu in fase {traject.fase_label}."
+
+    return after_form(request, f"/traject/{traject_id}", step)
 
 
 @router.post("/traject/{traject_id}/notitie")
@@ -105,17 +102,14 @@ async def notitie(
     form = await auth.checked_form(request)
     db = auth.database(request)
     visible_traject(db, user, traject_id)
-    try:
+
+    def save() -> str:
         notities.add_notitie(
             db, traject_id=traject_id, tekst=form.get("tekst", ""), actor=user.email
         )
-    except CaseworkError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(request, str(exc), "fout")
-    else:
-        flash(request, "De notitie is bewaard.")
-    return redirect(f"/traject/{traject_id}#notities")
+        return "De notitie is bewaard."
+
+    return after_form(request, f"/traject/{traject_id}#notities", save)
 
 
 @router.post("/traject/{traject_id}/gegevens")
@@ -131,7 +125,7 @@ async def gegevens(
         value = form.get(name, "").strip()
         return value[: maximum + 1] or None
 
-    try:
+    def save() -> str:
         trajecten.wijzig(
             auth.database(request),
             traject_id=traject_id,
@@ -143,13 +137,9 @@ async def gegevens(
             standaard=given("standaard", 20),
             expected_version=_version(form.get("version")),
         )
-    except CaseworkError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(request, str(exc), "fout")
-    else:
-        flash(request, "De intakegegevens zijn bijgewerkt.")
-    return redirect(f"/traject/{traject_id}#intake")
+        return "De intakegegevens zijn bijgewerkt."
+
+    return after_form(request, f"/traject/{traject_id}#intake", save)
 
 
 @router.post("/traject/{traject_id}/kennismaking")
@@ -164,7 +154,8 @@ async def kennismaking(
     from casework.services.kennismaking import plan_kennismaking
 
     form = await auth.checked_form(request)
-    try:
+
+    def plan() -> str:
         try:
             op = datetime.fromisoformat(form.get("op", "").strip()[:32])
         except ValueError:
@@ -178,13 +169,9 @@ async def kennismaking(
             locatie=form.get("locatie", "").strip()[:200] or None,
             actor=user.email,
         )
-    except CaseworkError as exc:
-        if exc.status_code == 404:
-            raise
-        flash(request, str(exc), "fout")
-    else:
-        flash(request, "De kennismaking is gepland; de uitnodigingen gaan per e-mail.")
-    return redirect(f"/traject/{traject_id}#kennismaking")
+        return "De kennismaking is gepland; de uitnodigingen gaan per e-mail."
+
+    return after_form(request, f"/traject/{traject_id}#kennismaking", plan)
 
 
 @router.post("/traject/{traject_id}/adviseur")
@@ -195,7 +182,8 @@ async def koppel(
 ) -> RedirectResponse:
     form = await auth.checked_form(request)
     keuze = form.get("adviseur", "").strip()
-    try:
+
+    def propose() -> str:
         if not keuze:
             raise InvalidInput("Kies een adviseur.")
         # the same path as `casework traject koppel` and the matching page: the hard rules
@@ -207,14 +195,15 @@ async def koppel(
             actor=user.email,
             expected_version=_version(form.get("version")),
         )
-    except CaseworkError as exc:
-        if exc.status_code == 404 and "Traject" in str(exc):
-            raise
-        flash(request, str(exc), "fout")
-    else:
-        flash(
-            request,
+        return (
             f"{traject.adviseur_naam} is voorgesteld voor {traject.referentie}; "
-            "de adviseur krijgt de toewijzing en moet die nog accepteren.",
+            "de adviseur krijgt de toewijzing en moet die nog accepteren."
         )
-    return redirect(f"/traject/{traject_id}#adviseur")
+
+    # an unknown adviseur is a refusal on this page; only a missing traject is a 404 page
+    return after_form(
+        request,
+        f"/traject/{traject_id}#adviseur",
+        propose,
+        raise_missing=lambda exc: exc.status_code == 404 and "Traject" in str(exc),
+    )
