@@ -145,4 +145,23 @@ def install(db: Database, *, api_url: str | None = None) -> DeliveryTrigger | No
             return hook
     trigger = DeliveryTrigger(api_url=url)
     db.outbox_hooks.append(trigger)
+    _INSTALLED.append(trigger)
     return trigger
+
+
+#: every trigger installed in this process, so a short-lived one can wait for them at exit
+_INSTALLED: list[DeliveryTrigger] = []
+
+
+def flush_pending(timeout: float = 20.0) -> None:
+    """Let queued delivery requests finish before a short-lived process (a CLI step) exits.
+
+    The request runs in a background thread so a step never waits on Prefect; a process that
+    ends at once would kill that thread half-way (Prefect cannot even be imported during
+    interpreter shutdown), and the mail would wait for the next scheduled run instead.
+    """
+    for trigger in _INSTALLED:
+        try:
+            trigger.flush(timeout)
+        except Exception:  # the schedule delivers what a missed request left
+            log.warning("delivery request did not finish before exit", exc_info=True)

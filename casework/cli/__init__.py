@@ -73,4 +73,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entrypoint() -> None:
-    sys.exit(main())
+    code = main()
+    from casework import orchestration
+
+    # a step that queued mail asked for a delivery run in the background: let it finish
+    orchestration.flush_pending()
+    sys.exit(code)

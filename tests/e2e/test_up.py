@@ -32,6 +32,24 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _triggered_runs(prefect_port: int) -> int:
+    """How many delivery runs steps have asked the Prefect server of `casework up` for."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from casework.orchestration import TRIGGER_TAG
+
+    with (
+        temporary_settings(updates={PREFECT_API_URL: f"http://127.0.0.1:{prefect_port}/api"}),
+        get_client(sync_client=True) as client,
+    ):
+        runs = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(tags=FlowRunFilterTags(all_=[TRIGGER_TAG]))
+        )
+    return len(runs)
+
+
 def test_casework_up_starts_everything_and_ctrl_c_stops_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -92,6 +110,26 @@ def test_casework_up_starts_everything_and_ctrl_c_stops_it(
         [mail] = [json.loads(path.read_text()) for path in mail_dir.glob("*.json")]
         assert mail["to"] == ["jan@regenboog.nl"]
         assert traject.referentie in mail["subject"] + mail["text"]
+
+        # a CLI step is a short-lived process: it must still get its delivery request to
+        # Prefect before it exits (not leave it to the next scheduled run)
+        before = _triggered_runs(prefect)
+        casework_bin = Path(sys.executable).with_name("casework")
+        step = subprocess.run(
+            [
+                str(casework_bin), "traject", "aanmelden", "--programma", "lv",
+                "--school", org.school_po, "--oordeel", "onvoldoende", "--vraag", "Hulp",
+                "--contact-naam", "Piet", "--contact-email", "piet@regenboog.nl",
+            ],
+            cwd=tmp_path,
+            env={**env, "CASEWORK_DATA_DIR": str(tmp_path / ".casework")},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert step.returncode == 0, step.stderr
+        assert "Traceback" not in step.stderr and "could not ask" not in step.stderr
+        assert _triggered_runs(prefect) == before + 1
 
         left = stop_and_check(up)
         assert left == [], [cmdline(pid) for pid in left]
