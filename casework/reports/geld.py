@@ -13,16 +13,19 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
+from sqlalchemy import Integer, and_, cast, extract, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from casework.db.finance import Dagdeel, Tarief
 from casework.db.matching import AdviseurProfiel
 from casework.db.models import Adviseur, Traject
+from casework.reports import dagdeel_totalen as totalen
 from casework.reports.model import Benutting, Budget, BudgetPeriode, Periode
 from casework.reports.queries import perioden_cte
 
 CENT = Decimal("0.01")
+#: the shares are summed in whole ten-thousandths
+E4 = Decimal(10000)
 
 
 def maanden(van: date, tot: date) -> Decimal:
@@ -41,23 +44,63 @@ def maanden(van: date, tot: date) -> Decimal:
 def _geldig(bereik: Any, van: date, tot: date) -> Any:
     # test trajecten are few: excluding them by id spares a join per dagdeel
     test_ids = select(Traject.id).where(Traject.is_test.is_(True))
-    return and_(
-        Dagdeel.vervallen.is_(False),
-        Dagdeel.datum >= van,
-        Dagdeel.datum <= tot,
-        Dagdeel.programma.in_(bereik.programmas),
-        Dagdeel.traject_id.not_in(test_ids),
+    return and_(totalen.tellende(bereik.programmas, van, tot), Dagdeel.traject_id.not_in(test_ids))
+
+
+def _hele_maanden(van: date, tot: date) -> tuple[date, date] | None:
+    """The first days of the first and the last whole month in [van, tot], if it has one."""
+    eerste = van if van.day == 1 else _volgende_maand(van)
+    laatste = date(tot.year, tot.month, 1)
+    if (tot + timedelta(days=1)).day != 1:  # tot's own month is partial
+        laatste = (laatste - timedelta(days=1)).replace(day=1)
+    return (eerste, laatste) if eerste <= laatste else None
+
+
+def _volgende_maand(day: date) -> date:
+    return (date(day.year, day.month, 28) + timedelta(days=4)).replace(day=1)
+
+
+def _gewerkt(bereik: Any, van: date, tot: date) -> Any:
+    """Per adviseur the dagdelen worked in [van, tot]: whole months kept, partial ones live."""
+    maand = totalen.MAAND.c
+    hele = _hele_maanden(van, tot)
+    delen: list[Any] = []
+    randen = [(van, tot)]
+    if hele is not None:
+        eerste, laatste = hele
+        eind = _volgende_maand(laatste) - timedelta(days=1)
+        randen = [
+            (begin, einde)
+            for begin, einde in ((van, eerste - timedelta(days=1)), (eind + timedelta(days=1), tot))
+            if begin <= einde
+        ]
+        delen += [
+            select(maand.adviseur_id, maand.dagdelen.label("aantal")).where(
+                maand.maand >= eerste,
+                maand.maand <= laatste,
+                maand.programma.in_(bereik.programmas),
+            ),
+            select(Dagdeel.adviseur_id, (-func.count()).label("aantal"))
+            .where(totalen.testdelen(bereik.programmas, eerste, eind))
+            .group_by(Dagdeel.adviseur_id),
+        ]
+    delen += [
+        select(Dagdeel.adviseur_id, func.count().label("aantal"))
+        .where(_geldig(bereik, begin, einde))
+        .group_by(Dagdeel.adviseur_id)
+        for begin, einde in randen
+    ]
+    alle = union_all(*delen).subquery("delen")
+    return (
+        select(alle.c.adviseur_id, func.sum(alle.c.aantal).label("aantal"))
+        .group_by(alle.c.adviseur_id)
+        .subquery("gewerkt")
     )
 
 
 def benutting(session: Session, bereik: Any, van: date, tot: date) -> list[Benutting]:
     """Per adviseur with capacity or worked dagdelen: worked against offered, in the range."""
-    gewerkt = (
-        select(Dagdeel.adviseur_id, func.count().label("aantal"))
-        .where(_geldig(bereik, van, tot))
-        .group_by(Dagdeel.adviseur_id)
-        .subquery("gewerkt")
-    )
+    gewerkt = _gewerkt(bereik, van, tot)
     query = (
         select(
             Adviseur.id,
@@ -95,14 +138,44 @@ def benutting(session: Session, bereik: Any, van: date, tot: date) -> list[Benut
     return result
 
 
-def _jaar(sqlite: bool) -> Any:
-    if sqlite:  # SQLite keeps a date as 'YYYY-MM-DD' text
-        return cast(func.substr(Dagdeel.datum, 1, 4), Integer)
-    return cast(extract("year", Dagdeel.datum), Integer)
-
-
-def _dag(sqlite: bool) -> Any:
-    return Dagdeel.datum if sqlite else func.to_char(Dagdeel.datum, "YYYY-MM-DD")
+def _per_dag(bereik: Any, van: date, tot: date) -> Any:
+    """Per programme and day in [van, tot]: dagdelen and shares (x 10,000), test left out."""
+    dag = totalen.DAG.c
+    test = [
+        Dagdeel.programma,
+        Dagdeel.datum,
+        -func.count(),
+        -func.sum(totalen.e4(Dagdeel.school_aandeel, bereik.sqlite)),
+        -func.sum(totalen.e4(Dagdeel.programma_aandeel, bereik.sqlite)),
+    ]
+    alle = union_all(
+        select(dag.programma, dag.dag, dag.dagdelen, dag.school_e4, dag.programma_e4).where(
+            dag.dag >= van, dag.dag <= tot, dag.programma.in_(bereik.programmas)
+        ),
+        select(*test)
+        .where(totalen.testdelen(bereik.programmas, van, tot))
+        .group_by(Dagdeel.programma, Dagdeel.datum),
+    ).subquery("delen")
+    d = alle.c
+    tekst: Any
+    if bereik.sqlite:  # SQLite keeps a date as 'YYYY-MM-DD' text
+        tekst, jaar = d.dag, cast(func.substr(d.dag, 1, 4), Integer)
+    else:
+        tekst, jaar = func.to_char(d.dag, "YYYY-MM-DD"), cast(extract("year", d.dag), Integer)
+    return (
+        select(
+            d.programma,
+            tekst.label("dag"),
+            jaar.label("jaar"),
+            func.sum(d.dagdelen).label("dagdelen"),
+            func.sum(d.school_e4).label("school_e4"),
+            func.sum(d.programma_e4).label("programma_e4"),
+        )
+        .group_by(d.programma, d.dag)
+        # days whose sums fell back to 0, or held test dagdelen only
+        .having(func.sum(d.dagdelen) > 0)
+        .subquery("per_dag")
+    )
 
 
 def budget(
@@ -110,57 +183,44 @@ def budget(
 ) -> tuple[list[Budget], list[BudgetPeriode], int]:
     """Per programme: dagdelen, euros and the two shares; per period too; dagdelen unpriced."""
 
-    dag = _dag(bereik.sqlite)
-    jaar = _jaar(bereik.sqlite)
-    # first per programme and day (a few thousand rows), then rates and periods
-    per_dag = (
-        select(
-            Dagdeel.programma,
-            dag.label("dag"),
-            jaar.label("jaar"),
-            func.count().label("dagdelen"),
-            func.sum(Dagdeel.school_aandeel).label("school"),
-            func.sum(Dagdeel.programma_aandeel).label("programma_deel"),
-        )
-        .where(_geldig(bereik, van, tot))
-        .group_by(Dagdeel.programma, dag, jaar)
-        .subquery("per_dag")
-    )
-    d = per_dag.c
+    d = _per_dag(bereik, van, tot).c
     p = perioden_cte(perioden)
-    tarief = Tarief.per_dagdeel
+    # sums per period, programme and rate; the euros in Python, exact on every database
     query = (
         select(
             p.c.nr,
             d.programma,
+            Tarief.per_dagdeel,
             func.sum(d.dagdelen).label("dagdelen"),
-            func.sum(tarief * d.dagdelen).label("bedrag"),
-            func.sum(tarief * d.school).label("schooldeel"),
-            func.sum(tarief * d.programma_deel).label("programmadeel"),
-            func.sum(case((Tarief.id.is_(None), d.dagdelen), else_=0)).label("zonder_tarief"),
+            func.sum(d.school_e4).label("school_e4"),
+            func.sum(d.programma_e4).label("programma_e4"),
         )
-        .select_from(per_dag)
         .join(p, and_(d.dag >= p.c.start, d.dag < p.c.eind))
         .outerjoin(Tarief, and_(Tarief.programma == d.programma, Tarief.jaar == d.jaar))
-        .group_by(p.c.nr, d.programma)
+        .group_by(p.c.nr, d.programma, Tarief.id, Tarief.per_dagdeel)
+        .order_by(p.c.nr, d.programma)
     )
     totals: dict[str, dict[str, Decimal]] = {}
-    per_periode = []
+    per_periode: dict[tuple[str, int], dict[str, Decimal]] = {}
     zonder = 0
-    for row in session.execute(query).mappings():
-        bedrag = Decimal(str(row["bedrag"] or 0)).quantize(CENT, ROUND_HALF_UP)
-        per_periode.append(
-            BudgetPeriode(
-                programma=row["programma"],
-                periode=row["nr"],
-                dagdelen=int(row["dagdelen"]),
-                bedrag=bedrag,
-            )
+    for nr, programma, tarief, dagdelen, school_e4, programma_e4 in session.execute(query):
+        if tarief is None:
+            zonder += int(dagdelen)
+            tarief = Decimal(0)
+        sommen = {
+            "dagdelen": Decimal(int(dagdelen)),
+            "bedrag": tarief * int(dagdelen),
+            "schooldeel": tarief * int(school_e4) / E4,
+            "programmadeel": tarief * int(programma_e4) / E4,
+        }
+        periode = per_periode.setdefault(
+            (programma, nr), {"dagdelen": Decimal(0), "bedrag": Decimal(0)}
         )
-        zonder += int(row["zonder_tarief"] or 0)
-        t = totals.setdefault(row["programma"], {})
-        for key in ("dagdelen", "bedrag", "schooldeel", "programmadeel"):
-            t[key] = t.get(key, Decimal(0)) + Decimal(str(row[key] or 0))
+        t = totals.setdefault(programma, {})
+        for key, value in sommen.items():
+            t[key] = t.get(key, Decimal(0)) + value
+            if key in periode:
+                periode[key] += value
     result = [
         Budget(
             programma=code,
@@ -171,4 +231,16 @@ def budget(
         )
         for code, t in sorted(totals.items())
     ]
-    return result, per_periode, zonder
+    return (
+        result,
+        [
+            BudgetPeriode(
+                programma=programma,
+                periode=nr,
+                dagdelen=int(s["dagdelen"]),
+                bedrag=s["bedrag"].quantize(CENT, ROUND_HALF_UP),
+            )
+            for (programma, nr), s in per_periode.items()
+        ],
+        zonder,
+    )
