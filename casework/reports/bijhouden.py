@@ -78,6 +78,7 @@ _kolommen: list[Any] = [
     Column("fase", String(30)),
     Column("fase_sinds", UTCDateTime()),
     Column("hervat_op", UTCDateTime()),
+    Column("klasse", String(12)),
 ]
 for _i in range(SLOTS):
     _kolommen += [Column(f"duur_{_i}", Float), Column(f"klaar_{_i}", UTCDateTime())]
@@ -85,10 +86,42 @@ SAMENVATTING = Table("rapport_samenvatting", METADATA, *_kolommen)
 FASE_DAG = Table(
     "rapport_fase_dag",
     METADATA,
+    # the day first: a period's days are one range of the key
+    Column("dag", String(10), primary_key=True),
     Column("programma", String(20), primary_key=True),
     Column("fase", String(30), primary_key=True),
-    Column("dag", String(10), primary_key=True),
     Column("netto", Integer, nullable=False),
+)
+#: every completed lead time of a counted traject (migration 0011_report_kept)
+DUUR = Table(
+    "rapport_duur",
+    METADATA,
+    Column("traject_id", Integer, primary_key=True),
+    Column("soort", String(40), primary_key=True),
+    Column("programma", String(20), nullable=False),
+    Column("klaar_op", UTCDateTime(), nullable=False),
+    Column("dagen", Float, nullable=False),
+    Column("bak", Integer, nullable=False),
+)
+#: sign-ups and ends (with the recorded result) per programme and UTC day
+STROOM_DAG = Table(
+    "rapport_stroom_dag",
+    METADATA,
+    Column("dag", String(10), primary_key=True),
+    Column("programma", String(20), primary_key=True),
+    Column("soort", String(30), primary_key=True),
+    Column("klasse", String(12), primary_key=True),
+    Column("aantal", Integer, nullable=False),
+)
+#: the kept lead times counted per month of completion and whole day (`bak`)
+DUUR_MAAND = Table(
+    "rapport_duur_maand",
+    METADATA,
+    Column("maand", String(7), primary_key=True),
+    Column("programma", String(20), primary_key=True),
+    Column("soort", String(40), primary_key=True),
+    Column("bak", Integer, primary_key=True),
+    Column("aantal", Integer, nullable=False),
 )
 STAND = Table(
     "rapport_stand",
@@ -108,8 +141,12 @@ def alle_fasen() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return fasen, eindfasen
 
 
+#: the shape of what is kept: a summary kept in an older shape is folded again (cold)
+VORM = 2
+
+
 def _sleutel(fasen: tuple[str, ...], eindfasen: tuple[str, ...]) -> str:
-    return json.dumps({"fasen": fasen, "eindfasen": eindfasen})
+    return json.dumps({"fasen": fasen, "eindfasen": eindfasen, "vorm": VORM})
 
 
 def bruikbaar(session: Session, bereik: Bereik) -> bool:
@@ -152,22 +189,61 @@ def _dag_delta(rij: Any, teken: int, sqlite_dialect: bool, ids: Any) -> list[Any
     return delen
 
 
-def _optellen(session: Session, delen: list[Any], sqlite_dialect: bool) -> None:
-    """Add per-day deltas to `rapport_fase_dag` (insert, or add to an existing day)."""
+def _optellen(
+    session: Session, doel: Table, delen: list[Any], sqlite_dialect: bool, waarde: str = "netto"
+) -> None:
+    """Add per-day deltas to a kept count table (`doel`: its primary key and one count column
+    `waarde`): insert the day, or add to an existing one."""
+    sleutel = [c.name for c in doel.primary_key.columns]
     bron = union_all(*delen).subquery("delta")
     d = bron.c
     som = (
-        select(d.programma, d.fase, d.dag, func.sum(d.netto))
-        .where(d.programma.is_not(None))  # SQLite's upsert needs a WHERE after a SELECT
-        .group_by(d.programma, d.fase, d.dag)
+        select(*[d[k] for k in sleutel], func.sum(d[waarde]))
+        .where(d[sleutel[0]].is_not(None))  # SQLite's upsert needs a WHERE after a SELECT
+        .group_by(*[d[k] for k in sleutel])
     )
     dialect = sqlite if sqlite_dialect else postgresql
-    stmt = dialect.insert(FASE_DAG).from_select(["programma", "fase", "dag", "netto"], som)
+    stmt = dialect.insert(doel).from_select([*sleutel, waarde], som)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["programma", "fase", "dag"],
-        set_={"netto": FASE_DAG.c.netto + stmt.excluded.netto},
+        index_elements=sleutel, set_={waarde: doel.c[waarde] + stmt.excluded[waarde]}
     )
     session.execute(stmt)
+
+
+def _stroom_delta(teken: int, ids: Any, sqlite_dialect: bool) -> list[Any]:
+    """The sign-ups and ends of the summary rows of `ids` (counted ones), counted `teken`."""
+    s = SAMENVATTING.c
+    rijen = (
+        select(SAMENVATTING).where(s.traject_id.in_(ids), s.is_test.is_(False)).subquery("rijen")
+    )
+    bereik = Bereik((), utcnow(), utcnow(), (), sqlite_dialect)
+    delen = []
+    for deel in queries.stroom_bron(rijen, bereik):
+        deel = deel.subquery()
+        delen.append(
+            select(
+                *[deel.c[k] for k in ("programma", "soort", "klasse", "dag")],
+                (deel.c.aantal * teken).label("aantal"),
+            )
+        )
+    return delen
+
+
+def _duur_maand(teken: int, ids: Any, sqlite_dialect: bool) -> Any:
+    """The kept lead times of `ids` per month and whole day, counted `teken`."""
+    d = DUUR.c
+    maand = queries.maand(d.klaar_op, sqlite_dialect)
+    return (
+        select(
+            maand.label("maand"),
+            d.programma,
+            d.soort,
+            d.bak,
+            (func.count() * teken).label("aantal"),
+        )
+        .where(d.traject_id.in_(ids))
+        .group_by(maand, d.programma, d.soort, d.bak)
+    )
 
 
 def bijwerken(db: Database) -> int:
@@ -190,6 +266,9 @@ def bijwerken(db: Database) -> int:
         if koud:
             session.execute(delete(SAMENVATTING))
             session.execute(delete(FASE_DAG))
+            session.execute(delete(DUUR))
+            session.execute(delete(DUUR_MAAND))
+            session.execute(delete(STROOM_DAG))
             session.execute(update(STAND).where(STAND.c.id == 1).values(sleutel=sleutel))
         wijzig = Table(
             "rapport_wijzig",
@@ -221,7 +300,27 @@ def _vouwen(session: Session, bereik: Bereik, wijzig: Table, koud: bool) -> None
     ids_select = select(wijzig.c.traject_id)
     if not koud:
         # take the old contribution out while the old rows are still there
-        _optellen(session, _dag_delta(SAMENVATTING, -1, bereik.sqlite, ids_select), bereik.sqlite)
+        _optellen(
+            session,
+            FASE_DAG,
+            _dag_delta(SAMENVATTING, -1, bereik.sqlite, ids_select),
+            bereik.sqlite,
+        )
+        _optellen(
+            session,
+            STROOM_DAG,
+            _stroom_delta(-1, ids_select, bereik.sqlite),
+            bereik.sqlite,
+            "aantal",
+        )
+        _optellen(
+            session,
+            DUUR_MAAND,
+            [_duur_maand(-1, ids_select, bereik.sqlite)],
+            bereik.sqlite,
+            "aantal",
+        )
+        session.execute(delete(DUUR).where(DUUR.c.traject_id.in_(ids_select)))
         session.execute(delete(SAMENVATTING).where(SAMENVATTING.c.traject_id.in_(ids_select)))
     per_traject, bron_kolommen = queries.vouw(bereik, tot_eind=False, trajecten=ids_select)
     p = per_traject.c
@@ -234,10 +333,35 @@ def _vouwen(session: Session, bereik: Bereik, wijzig: Table, koud: bool) -> None
         per_traject.join(T, T.c.id == p.traject_id)
     )
     session.execute(SAMENVATTING.insert().from_select([n for n, _ in kolommen], bron))
-    _optellen(session, _dag_delta(SAMENVATTING, 1, bereik.sqlite, ids_select), bereik.sqlite)
+    _optellen(
+        session, FASE_DAG, _dag_delta(SAMENVATTING, 1, bereik.sqlite, ids_select), bereik.sqlite
+    )
+    _optellen(
+        session, STROOM_DAG, _stroom_delta(1, ids_select, bereik.sqlite), bereik.sqlite, "aantal"
+    )
+    s = SAMENVATTING.c
+    nieuw = (
+        select(SAMENVATTING)
+        .where(s.traject_id.in_(ids_select), s.is_test.is_(False))
+        .subquery("nieuw")
+    )
+    fasen, _ = alle_fasen()
+    kolommen_per_fase = {f: (f"duur_{i}", f"klaar_{i}") for i, f in enumerate(fasen)}
+    session.execute(
+        DUUR.insert().from_select(
+            list(queries.DUUR_KOLOMMEN),
+            union_all(*queries.duren_bron(nieuw, bereik, kolommen_per_fase)),
+        )
+    )
+    _optellen(
+        session, DUUR_MAAND, [_duur_maand(1, ids_select, bereik.sqlite)], bereik.sqlite, "aantal"
+    )
     if koud and not bereik.sqlite:
         session.execute(text("ANALYZE rapport_samenvatting"))
         session.execute(text("ANALYZE rapport_fase_dag"))
+        session.execute(text("ANALYZE rapport_duur"))
+        session.execute(text("ANALYZE rapport_stroom_dag"))
+        session.execute(text("ANALYZE rapport_duur_maand"))
 
 
 def tabel(bereik: Bereik) -> Any:
@@ -257,6 +381,7 @@ def tabel(bereik: Bereik) -> Any:
         s.fase,
         s.fase_sinds,
         s.hervat_op,
+        s.klasse,
     ]
     for i, fase in enumerate(bereik.fasen):
         slot = fasen.index(fase)
@@ -279,4 +404,24 @@ def per_dag(bereik: Bereik) -> Any:
             f.netto != literal(0),
         )
         .subquery("per_dag")
+    )
+
+
+def duur() -> tuple[Table, Table]:
+    """The kept lead times and their counts per month (the report filters them by programme,
+    kind and range)."""
+    return DUUR, DUUR_MAAND
+
+
+def stroom_per_dag(bereik: Bereik) -> Any:
+    """Sign-ups and ends per programme, kind, result and day before the range's end."""
+    f = STROOM_DAG.c
+    return (
+        select(f.programma, f.soort, f.klasse, f.dag, f.aantal)
+        .where(
+            f.programma.in_(bereik.programmas),
+            f.dag < bereik.eind.date().isoformat(),
+            f.aantal != literal(0),
+        )
+        .subquery("stroom_per_dag")
     )

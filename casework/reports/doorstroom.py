@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import FromClause, Table, text
+from sqlalchemy import FromClause, Table, text, union_all
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -85,19 +85,34 @@ def doorstroom(
             # the lead-time sort should stay in memory (both only for this transaction)
             session.execute(text("SET LOCAL jit = off"))
             session.execute(text("SET LOCAL work_mem = '64MB'"))
+        eigen: list[Table] = []
         if bewaard:
             tabel: FromClause = bijhouden.tabel(bereik)
+            duur, per_maand = bijhouden.duur()
+            stroom_dag: FromClause = bijhouden.stroom_per_dag(bereik)
         else:
             # a range that ends before the latest event: fold its own history
-            tabel = queries.samenvatting(session, bereik)
+            eigen.append(queries.samenvatting(session, bereik))
+            tabel = eigen[0]
+            eigen.append(queries.duur_tabel(session, tabel, bereik))
+            duur, per_maand = eigen[1], None
+            stroom_dag = union_all(*queries.stroom_bron(tabel, bereik)).subquery("stroom_dag")
         try:
-            cijfers = _cijfers(session, tabel, bereik, perioden, bewaard)
-            tijden = _doorlooptijden(session, tabel, bereik, labels)
-            veroudering, oudste = bereken_veroudering(session, tabel, bereik, tot)
-            uitkomsten = _uitkomsten(session, tabel, bereik)
+            cijfers = _cijfers(session, tabel, stroom_dag, bereik, perioden, bewaard)
+            tijden = _doorlooptijden(session, duur, per_maand, bereik, labels)
+            # the balance at the end of the last period is the work in progress on `tot`
+            laatste = perioden[-1].nr
+            aantallen = {
+                (c.programma, fase): aantal
+                for c in cijfers
+                if c.periode == laatste
+                for fase, aantal in c.onderhanden.items()
+            }
+            veroudering, oudste = bereken_veroudering(session, tabel, bereik, tot, aantallen)
+            uitkomsten = _uitkomsten(session, stroom_dag, bereik)
         finally:
-            if isinstance(tabel, Table):
-                queries.opruimen(session, tabel)
+            for tijdelijk in reversed(eigen):
+                queries.opruimen(session, tijdelijk)
         benutting = geld.benutting(session, bereik, van, tot)
         budget, budget_per_periode, zonder_tarief = geld.budget(session, bereik, van, tot, perioden)
     opmerkingen = []
@@ -131,6 +146,7 @@ def doorstroom(
 def _cijfers(
     session: Session,
     tabel: FromClause,
+    stroom_dag: FromClause,
     bereik: queries.Bereik,
     perioden: list[Any],
     bewaard: bool = False,
@@ -140,7 +156,7 @@ def _cijfers(
         for code in bereik.programmas
         for p in perioden
     }
-    for nr, programma, soort, aantal in queries.stroom(session, tabel, bereik, perioden):
+    for nr, programma, soort, aantal in queries.stroom(session, stroom_dag, bereik, perioden):
         if soort in ("instroom", "afgerond", "afgewezen", "gestopt"):
             setattr(table[(programma, nr)], soort, int(aantal))
     # the window sum gives the balance at the periods with a change; carry it forward
@@ -162,10 +178,14 @@ def _cijfers(
 
 
 def _doorlooptijden(
-    session: Session, tabel: FromClause, bereik: queries.Bereik, labels: dict[str, dict[str, str]]
+    session: Session,
+    duur: FromClause,
+    per_maand: FromClause | None,
+    bereik: queries.Bereik,
+    labels: dict[str, dict[str, str]],
 ) -> list[Doorlooptijd]:
     result = []
-    for row in queries.doorlooptijden(session, tabel, bereik):
+    for row in queries.doorlooptijden(session, duur, bereik, per_maand):
         result.append(
             Doorlooptijd(
                 programma=row["programma"],
@@ -189,9 +209,9 @@ def _doorlooptijden(
     return result
 
 
-def _uitkomsten(session: Session, tabel: FromClause, bereik: queries.Bereik) -> list[Uitkomst]:
+def _uitkomsten(session: Session, stroom_dag: FromClause, bereik: queries.Bereik) -> list[Uitkomst]:
     tellers: dict[str, dict[str, int]] = {code: {} for code in bereik.programmas}
-    for row in queries.uitkomsten(session, tabel, bereik):
+    for row in queries.uitkomsten(session, stroom_dag, bereik):
         counts = tellers[row["programma"]]
         counts[row["fase"]] = counts.get(row["fase"], 0) + int(row["aantal"])
         if row["fase"] == "afgerond":

@@ -28,12 +28,15 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     FromClause,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     and_,
+    bindparam,
     case,
+    cast,
     extract,
     func,
     literal,
@@ -64,6 +67,8 @@ T = Traject.__table__
 ACCEPT_TRIGGERS = ("adviseur_geaccepteerd", "match_bevestigd")
 KOPPEL = "adviseur_gekoppeld"
 AANMELDEN = "aanmelden"
+#: the kind of a sign-up in the daily flow counts (the other kinds are end phases)
+INSTROOM = "instroom"
 PERCENTIELEN = (50, 80, 95)
 #: the partial index's predicate, word for word: both databases use a partial index only for a
 #: query whose WHERE clause contains this very condition (literals, no bound parameters)
@@ -94,6 +99,13 @@ def dag(column: Any, sqlite: bool) -> ColumnElement[str]:
     return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
 
 
+def maand(column: Any, sqlite: bool) -> ColumnElement[str]:
+    """The UTC month of a timestamp as 'YYYY-MM' text (comparable as text)."""
+    if sqlite:
+        return func.substr(column, 1, 7)
+    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+
+
 def dagen_tussen(later: Any, eerder: Any, sqlite: bool) -> ColumnElement[Any]:
     """Calendar days (fractional) from `eerder` to `later`."""
     if sqlite:
@@ -120,14 +132,22 @@ def _voor_eind(bereik: Bereik) -> ColumnElement[bool]:
     return dag(E.c.at, bereik.sqlite) < bereik.eind.date().isoformat()
 
 
-def perioden_cte(perioden: Sequence[Periode]) -> Any:
+#: a day before any history: the first period's start when it takes in all that came before
+BEGIN = "0001-01-01"
+
+
+def perioden_cte(perioden: Sequence[Periode], *, vanaf_begin: bool = False) -> Any:
+    """The periods as rows (nr, start, eind) of ISO days, `eind` exclusive; with `vanaf_begin`
+    the first period starts at BEGIN (a balance counts everything before the range)."""
     rows = [
         select(
             literal(p.nr, Integer).label("nr"),
-            literal(p.start.isoformat(), String).label("start"),
+            literal(BEGIN if vanaf_begin and i == 0 else p.start.isoformat(), String).label(
+                "start"
+            ),
             literal((p.eind + timedelta(days=1)).isoformat(), String).label("eind"),
         )
-        for p in perioden
+        for i, p in enumerate(perioden)
     ]
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("perioden")
 
@@ -145,6 +165,7 @@ def _tabel(bereik: Bereik) -> Table:
         Column("fase", String(30)),
         Column("fase_sinds", UTCDateTime()),
         Column("hervat_op", UTCDateTime()),
+        Column("klasse", String(12)),
     ]
     for i in range(len(bereik.fasen)):
         kolommen += [Column(f"duur_{i}", Float), Column(f"klaar_{i}", UTCDateTime())]
@@ -244,6 +265,8 @@ def vouw(
         naam = kolom.name
         if naam == "programma":
             bron_kolommen.append((naam, T.c.programma))
+        elif naam == "klasse":
+            bron_kolommen.append((naam, uitkomst_klasse(T.c.resultaat)))
         elif naam.startswith("duur_"):
             nr = naam.removeprefix("duur_")
             open_spell = case((p[f"open_{nr}"] > 0, p[f"laatste_in_{nr}"]), else_=0)
@@ -287,32 +310,56 @@ def opruimen(session: Session, tabel: Table) -> None:
         log.warning("temporary report table left to the rollback", exc_info=True)
 
 
-def stroom(
-    session: Session, tabel: FromClause, bereik: Bereik, perioden: Sequence[Periode]
-) -> list[Any]:
-    """Per period and programme: aanmeldingen and the trajecten that reached each end phase."""
+def uitkomst_klasse(resultaat: Any) -> ColumnElement[str]:
+    """The recorded herstelonderzoek result as voldoende, onvoldoende or onbekend."""
+    tekst = func.lower(func.coalesce(resultaat, ""))
+    return case(
+        (tekst.like("%onvoldoende%"), "onvoldoende"),
+        (tekst.like("%voldoende%"), "voldoende"),
+        else_="onbekend",
+    )
+
+
+def stroom_bron(tabel: FromClause, bereik: Bereik) -> list[Any]:
+    """Sign-ups and ends per programme, kind and UTC day (columns programma, soort, klasse, dag,
+    aantal) from a summary-shaped table: the kept `rapport_stroom_dag` adds these up."""
     r = tabel.c
-    gebeurtenissen = union_all(
+    instroom_dag = dag(r.aangemeld_op, bereik.sqlite)
+    eind_dag = dag(r.eind_op, bereik.sqlite)
+    return [
         select(
             r.programma,
-            dag(r.aangemeld_op, bereik.sqlite).label("dag"),
-            literal("instroom", String).label("soort"),
-        ).where(r.aangemeld_op >= bereik.start),
+            literal(INSTROOM, String).label("soort"),
+            literal("", String).label("klasse"),
+            instroom_dag.label("dag"),
+            func.count().label("aantal"),
+        )
+        .where(r.aangemeld_op.is_not(None))
+        .group_by(r.programma, instroom_dag),
         select(
-            r.programma, dag(r.eind_op, bereik.sqlite).label("dag"), r.eindfase.label("soort")
-        ).where(r.eind_op >= bereik.start),
-    ).subquery("gebeurtenissen")
-    g = gebeurtenissen.c
-    per_dag = (
-        select(g.programma, g.soort, g.dag, func.count().label("aantal"))
-        .group_by(g.programma, g.soort, g.dag)
-        .subquery("per_dag")
-    )
+            r.programma,
+            r.eindfase.label("soort"),
+            r.klasse,
+            eind_dag.label("dag"),
+            func.count().label("aantal"),
+        )
+        .where(r.eind_op.is_not(None))
+        .group_by(r.programma, r.eindfase, r.klasse, eind_dag),
+    ]
+
+
+def stroom(
+    session: Session, per_dag: FromClause, bereik: Bereik, perioden: Sequence[Periode]
+) -> list[Any]:
+    """Per period and programme: aanmeldingen and the trajecten that reached each end phase,
+    from counts per day (`stroom_bron`'s columns)."""
+    d = per_dag.c
     p = perioden_cte(perioden)
     query = (
-        select(p.c.nr, per_dag.c.programma, per_dag.c.soort, func.sum(per_dag.c.aantal))
-        .select_from(p.join(per_dag, and_(per_dag.c.dag >= p.c.start, per_dag.c.dag < p.c.eind)))
-        .group_by(p.c.nr, per_dag.c.programma, per_dag.c.soort)
+        select(p.c.nr, d.programma, d.soort, func.sum(d.aantal))
+        .select_from(p.join(per_dag, and_(d.dag >= p.c.start, d.dag < p.c.eind)))
+        .where(d.programma.in_(bereik.programmas))
+        .group_by(p.c.nr, d.programma, d.soort)
     )
     return list(session.execute(query))
 
@@ -345,11 +392,11 @@ def standen(session: Session, per_dag: Any, perioden: Sequence[Periode]) -> list
     """The cumulative balance per programme and phase at the end of each period, from net
     phase changes per day (columns programma, fase, dag, netto)."""
     d = per_dag.c
-    p = perioden_cte(perioden)
     # whatever happened before the first period counts in the first period's balance
+    p = perioden_cte(perioden, vanaf_begin=True)
     per_periode = (
         select(p.c.nr, d.programma, d.fase, func.sum(d.netto).label("netto"))
-        .select_from(p.join(per_dag, and_(d.dag < p.c.eind, or_(d.dag >= p.c.start, p.c.nr == 0))))
+        .select_from(p.join(per_dag, and_(d.dag >= p.c.start, d.dag < p.c.eind)))
         .group_by(p.c.nr, d.programma, d.fase)
         .subquery("per_periode")
     )
@@ -367,78 +414,186 @@ def _klaar_in_periode(kolom: Any, bereik: Bereik) -> ColumnElement[bool]:
     return and_(kolom >= bereik.start, kolom < bereik.eind)
 
 
-def doorlooptijden(session: Session, tabel: FromClause, bereik: Bereik) -> list[Any]:
-    """Count, nearest-rank percentiles and histogram bins per programme and lead-time kind."""
+def _bak(dagen: Any, sqlite: bool) -> ColumnElement[int]:
+    """Whole days (floor) of a lead time: the bin the percentile search counts in."""
+    if sqlite:
+        heel = cast(dagen, Integer)
+        return heel - case((dagen < heel, 1), else_=0)
+    return cast(func.floor(dagen), Integer)
+
+
+#: the lead times measured besides the phases
+EXTRA_DUREN = (AANMELDING_TOT_KENNISMAKING, TOT_MATCH)
+#: the columns of `duren_bron`, in order
+DUUR_KOLOMMEN = ("traject_id", "programma", "soort", "klaar_op", "dagen", "bak")
+
+
+def duren_bron(
+    tabel: FromClause, bereik: Bereik, kolommen: dict[str, tuple[str, str]]
+) -> list[Any]:
+    """Every completed lead time of a summary-shaped table, one row per traject and kind
+    (columns traject_id, programma, soort, klaar_op, dagen, bak): the phases (`kolommen` maps a
+    phase to its duration and completion columns), aanmelding to kennismaking and to a match."""
     r = tabel.c
-    soorten = [
-        select(
-            r.programma, literal(fase, String).label("fase"), r[f"duur_{i}"].label("dagen")
-        ).where(_klaar_in_periode(r[f"klaar_{i}"], bereik))
-        for i, fase in enumerate(bereik.fasen)
-    ]
-    soorten.append(
-        select(
+
+    def rij(soort: Any, klaar: Any, dagen: Any, *voorwaarden: Any) -> Any:
+        return select(
+            r.traject_id,
             r.programma,
-            literal(AANMELDING_TOT_KENNISMAKING, String).label("fase"),
-            dagen_tussen(r.kennismaking_op, r.aangemeld_op, bereik.sqlite).label("dagen"),
-        ).where(_klaar_in_periode(r.kennismaking_op, bereik), r.aangemeld_op.is_not(None))
-    )
-    soorten.append(
-        select(
-            r.programma,
-            literal(TOT_MATCH, String).label("fase"),
-            dagen_tussen(r.match_op, r.matching_op, bereik.sqlite).label("dagen"),
-        ).where(_klaar_in_periode(r.match_op, bereik))
-    )
-    duren = union_all(*soorten).subquery("duren")
-    d = duren.c
-    gerangschikt = select(
-        d.programma,
-        d.fase,
-        d.dagen,
-        func.row_number().over(partition_by=(d.programma, d.fase), order_by=d.dagen).label("rn"),
-        # the same partition and order as the rank (one sort), over the whole partition
-        func.count()
-        .over(partition_by=(d.programma, d.fase), order_by=d.dagen, rows=(None, None))
-        .label("n"),
-    ).subquery("gerangschikt")
-    g = gerangschikt.c
+            literal(soort, String).label("soort"),
+            klaar.label("klaar_op"),
+            dagen.label("dagen"),
+            _bak(dagen, bereik.sqlite).label("bak"),
+        ).where(klaar.is_not(None), dagen.is_not(None), *voorwaarden)
 
-    def percentiel(p: int) -> Any:
-        # nearest rank: the value at rank ceil(p/100 * n), in integer arithmetic on both dialects
-        return func.max(case((g.rn == (g.n * p + 99) // 100, g.dagen))).label(f"p{p}")
-
-    def bak(onder: int, boven: int | None) -> Any:
-        binnen = g.dagen >= onder if boven is None else and_(g.dagen >= onder, g.dagen < boven)
-        return func.sum(case((binnen, 1), else_=0)).label(f"bak_{onder}")
-
-    query = (
-        select(
-            g.programma,
-            g.fase,
-            func.count().label("aantal"),
-            *[percentiel(p) for p in PERCENTIELEN],
-            *[bak(onder, boven) for onder, boven in DOORLOOPTIJD_BAKKEN],
+    delen = [rij(fase, r[klaar], r[duur]) for fase, (duur, klaar) in kolommen.items()]
+    delen.append(
+        rij(
+            AANMELDING_TOT_KENNISMAKING,
+            r.kennismaking_op,
+            dagen_tussen(r.kennismaking_op, r.aangemeld_op, bereik.sqlite),
         )
-        .group_by(g.programma, g.fase)
-        .order_by(g.programma, g.fase)
     )
-    return list(session.execute(query).mappings())
+    delen.append(rij(TOT_MATCH, r.match_op, dagen_tussen(r.match_op, r.matching_op, bereik.sqlite)))
+    return delen
 
 
-def uitkomsten(session: Session, tabel: FromClause, bereik: Bereik) -> list[Any]:
-    """Trajecten that reached an end phase in the range, by end phase and recorded result."""
-    r = tabel.c
-    resultaat = func.lower(func.coalesce(T.c.resultaat, ""))
-    klasse = case(
-        (resultaat.like("%onvoldoende%"), "onvoldoende"),
-        (resultaat.like("%voldoende%"), "voldoende"),
-        else_="onbekend",
-    ).label("klasse")
+def duur_tabel(session: Session, tabel: FromClause, bereik: Bereik) -> Table:
+    """The lead times of a report's own fold in a temporary table shaped like the kept
+    `rapport_duur`, with its index (the percentile search walks it)."""
+    duur = Table(
+        "rapport_duur_eigen",
+        MetaData(),
+        Column("traject_id", Integer),
+        Column("programma", String(20)),
+        Column("soort", String(40)),
+        Column("klaar_op", UTCDateTime()),
+        Column("dagen", Float),
+        Column("bak", Integer),
+        Index("ix_rapport_duur_eigen", "programma", "soort", "bak", "dagen", "klaar_op"),
+        prefixes=["TEMPORARY"],
+    )
+    connection = session.connection()
+    duur.drop(connection, checkfirst=True)
+    duur.create(connection)
+    kolommen = {f: (f"duur_{i}", f"klaar_{i}") for i, f in enumerate(bereik.fasen)}
+    bron = union_all(*duren_bron(tabel, bereik, kolommen))
+    session.execute(duur.insert().from_select(list(DUUR_KOLOMMEN), bron))
+    if not bereik.sqlite:
+        session.execute(text(f"ANALYZE {duur.name}"))
+    return duur
+
+
+def _hele_maanden(bereik: Bereik) -> tuple[datetime, datetime] | None:
+    """The whole UTC months inside [start, eind) as [first month's start, end), if any."""
+    begin = bereik.start
+    if begin.day != 1:
+        begin = (begin.replace(day=1) + timedelta(days=32)).replace(day=1)
+    einde = bereik.eind.replace(day=1)
+    return (begin, einde) if begin < einde else None
+
+
+def doorlooptijden(
+    session: Session, duur: FromClause, bereik: Bereik, per_maand: FromClause | None = None
+) -> list[dict[str, Any]]:
+    """Count, nearest-rank percentiles and histogram bins per programme and lead-time kind.
+
+    Two steps instead of sorting every lead time: the lead times completed in the range are
+    counted per whole day (`bak`) with a running total (a window sum), which tells in which
+    day each percentile's rank falls; then the value at that rank is read from the index on
+    (programma, soort, bak, dagen), a walk through one day's lead times. With `per_maand`
+    (the kept counts per month) the whole months of the range are read from there and only
+    the days at its edges from `duur`.
+    """
+    d = duur.c
+
+    def tel(van: datetime, tot: datetime) -> Any:
+        # no filter on programme or kind here: SQLite would pick their index over the range's
+        return (
+            select(d.programma, d.soort, d.bak, func.count().label("n"))
+            .where(d.klaar_op >= van, d.klaar_op < tot)
+            .group_by(d.programma, d.soort, d.bak)
+        )
+
+    maanden = _hele_maanden(bereik) if per_maand is not None else None
+    if per_maand is not None and maanden is not None:
+        m = per_maand.c
+        delen = [
+            select(m.programma, m.soort, m.bak, func.sum(m.aantal).label("n"))
+            .where(m.maand >= maanden[0].strftime("%Y-%m"), m.maand < maanden[1].strftime("%Y-%m"))
+            .group_by(m.programma, m.soort, m.bak)
+        ]
+        if bereik.start < maanden[0]:
+            delen.append(tel(bereik.start, maanden[0]))
+        if maanden[1] < bereik.eind:
+            delen.append(tel(maanden[1], bereik.eind))
+    else:
+        delen = [tel(bereik.start, bereik.eind)]
+    samen = union_all(*delen).subquery("samen") if len(delen) > 1 else delen[0].subquery("samen")
+    per_bak = (
+        select(samen.c.programma, samen.c.soort, samen.c.bak, func.sum(samen.c.n).label("n"))
+        .group_by(samen.c.programma, samen.c.soort, samen.c.bak)
+        .subquery("per_bak")
+    )
+    b = per_bak.c
+    query = select(
+        b.programma,
+        b.soort,
+        b.bak,
+        b.n,
+        func.sum(b.n)
+        .over(partition_by=(b.programma, b.soort), order_by=b.bak, rows=(None, 0))
+        .label("t_m"),
+    ).order_by(b.programma, b.soort, b.bak)
+    gevraagd = {(p, s) for p in bereik.programmas for s in (*bereik.fasen, *EXTRA_DUREN)}
+    groepen: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+    for programma, soort, bak, n, t_m in session.execute(query):
+        if (programma, soort) not in gevraagd or not n:
+            continue
+        groepen.setdefault((programma, soort), []).append((int(bak), int(n), int(t_m)))
+    waarde = (
+        select(d.dagen)
+        .where(
+            d.programma == bindparam("programma"),
+            d.soort == bindparam("soort"),
+            d.bak == bindparam("bak"),
+            _klaar_in_periode(d.klaar_op, bereik),
+        )
+        .order_by(d.dagen)
+        .limit(1)
+        .offset(bindparam("plek"))
+    )
+    result = []
+    for (programma, soort), bakken in sorted(groepen.items()):
+        aantal = bakken[-1][2]
+        row: dict[str, Any] = {"programma": programma, "fase": soort, "aantal": aantal}
+        for p in PERCENTIELEN:
+            rang = (aantal * p + 99) // 100  # nearest rank, as an integer
+            bak, n, t_m = next(item for item in bakken if item[2] >= rang)
+            row[f"p{p}"] = session.execute(
+                waarde,
+                {"programma": programma, "soort": soort, "bak": bak, "plek": rang - (t_m - n) - 1},
+            ).scalar_one()
+        for onder, boven in DOORLOOPTIJD_BAKKEN:
+            row[f"bak_{onder}"] = sum(
+                n for bak, n, _ in bakken if bak >= onder and (boven is None or bak < boven)
+            )
+        result.append(row)
+    return result
+
+
+def uitkomsten(session: Session, per_dag: FromClause, bereik: Bereik) -> list[Any]:
+    """Trajecten that reached an end phase in the range, by end phase and recorded result,
+    from counts per day (`stroom_bron`'s columns)."""
+    d = per_dag.c
     query = (
-        select(r.programma, r.eindfase.label("fase"), klasse, func.count().label("aantal"))
-        .select_from(tabel.join(T, T.c.id == r.traject_id))
-        .where(_klaar_in_periode(r.eind_op, bereik))
-        .group_by(r.programma, r.eindfase, klasse)
+        select(d.programma, d.soort.label("fase"), d.klasse, func.sum(d.aantal).label("aantal"))
+        .where(
+            d.programma.in_(bereik.programmas),
+            d.soort != INSTROOM,
+            d.dag >= bereik.start.date().isoformat(),
+            d.dag < bereik.eind.date().isoformat(),
+        )
+        .group_by(d.programma, d.soort, d.klasse)
     )
     return list(session.execute(query).mappings())

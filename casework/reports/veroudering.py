@@ -29,12 +29,6 @@ def utc_middernacht(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def onderhanden_per_fase(session: Session, tabel: FromClause) -> list[Any]:
-    r = tabel.c
-    query = select(r.programma, r.fase, func.count().label("aantal")).group_by(r.programma, r.fase)
-    return list(session.execute(query).mappings())
-
-
 def kandidaten_over_norm(
     session: Session, tabel: FromClause, grenzen: dict[tuple[str, str], datetime]
 ) -> list[Any]:
@@ -112,8 +106,14 @@ def _gepauzeerde_werkdagen(events: list[Any], sinds: datetime, peildatum: date) 
 
 
 def bereken_veroudering(
-    session: Session, tabel: FromClause, bereik: Bereik, peildatum: date
+    session: Session,
+    tabel: FromClause,
+    bereik: Bereik,
+    peildatum: date,
+    aantallen: dict[tuple[str, str], int],
 ) -> tuple[list[Veroudering], list[TrajectOverNorm]]:
+    """Per phase with a norm: how many are in it and how many past the norm on `peildatum`;
+    `aantallen` are the trajecten per programme and phase then (the report's last balance)."""
     normen = {
         (code, phase.name): phase.norm_werkdagen
         for code in bereik.programmas
@@ -123,10 +123,6 @@ def bereken_veroudering(
     grenzen = {
         key: utc_middernacht(_grens(peildatum, norm) + timedelta(days=1))
         for key, norm in normen.items()
-    }
-    aantallen = {
-        (row["programma"], row["fase"]): int(row["aantal"])
-        for row in onderhanden_per_fase(session, tabel)
     }
     kandidaten = kandidaten_over_norm(session, tabel, grenzen)
     hervat = [row["traject_id"] for row in kandidaten if row["hervat_op"] is not None]

@@ -5,15 +5,16 @@ two reports run at once."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
 
 from casework.db import Database
-from casework.reports import bijhouden, doorstroom
+from casework.reports import bijhouden, doorstroom, queries
 from casework.reports.model import DoorstroomRapport
+from casework.reports.veroudering import utc_middernacht
 from tests.integration.test_reports import TOT, VAN
 
 
@@ -73,17 +74,22 @@ def koud(db: Database) -> DoorstroomRapport:
     return rapport(db)
 
 
-def dagen(db: Database) -> list[Any]:
+def dagen(db: Database) -> dict[str, list[Any]]:
+    """Every kept count table (rows that count), and the kept lead times."""
+    tabellen = {
+        bijhouden.FASE_DAG: "netto",
+        bijhouden.STROOM_DAG: "aantal",
+        bijhouden.DUUR_MAAND: "aantal",
+        bijhouden.DUUR: None,
+    }
+    result = {}
     with db.read() as session:
-        f = bijhouden.FASE_DAG.c
-        return [
-            tuple(row)
-            for row in session.execute(
-                select(f.programma, f.fase, f.dag, f.netto)
-                .where(f.netto != 0)
-                .order_by(f.programma, f.fase, f.dag)
-            )
-        ]
+        for tabel, waarde in tabellen.items():
+            query = select(tabel).order_by(*tabel.primary_key.columns)
+            if waarde:
+                query = query.where(tabel.c[waarde] != 0)
+            result[tabel.name] = [tuple(row) for row in session.execute(query)]
+    return result
 
 
 def samenvatting(db: Database) -> list[Any]:
@@ -146,3 +152,36 @@ def test_two_reports_at_once_keep_the_summary_whole(rapport_geschiedenis: Databa
     assert uitkomst[0] == uitkomst[1] == cold
     assert dagen(db) == warm_dagen
     assert samenvatting(db) == warm_rijen
+
+
+@pytest.mark.parametrize(
+    ("van", "tot"),
+    [
+        (date(2026, 9, 10), date(2026, 10, 20)),  # partial months at both edges
+        (date(2026, 9, 15), date(2026, 9, 25)),  # no whole month at all
+        (date(2026, 8, 1), date(2026, 10, 31)),  # whole months only
+        (date(2026, 8, 20), date(2026, 10, 31)),  # a partial first month
+    ],
+)
+def test_lead_times_from_whole_months_and_edge_days_equal_a_count_of_every_one(
+    rapport_geschiedenis: Database, van: date, tot: date
+) -> None:
+    db = rapport_geschiedenis
+    rapport(db)
+    verder(db)
+    bijhouden.bijwerken(db)
+    fasen, eindfasen = bijhouden.alle_fasen()
+    bereik = queries.Bereik(
+        programmas=("gwgb", "lv"),
+        start=utc_middernacht(van),
+        eind=utc_middernacht(tot + timedelta(days=1)),
+        eindfasen=eindfasen,
+        sqlite=db.is_sqlite,
+        fasen=fasen,
+    )
+    duur, per_maand = bijhouden.duur()
+    with db.read() as session:
+        alles = queries.doorlooptijden(session, duur, bereik)
+        per_maand_en_randen = queries.doorlooptijden(session, duur, bereik, per_maand)
+    assert alles == per_maand_en_randen
+    assert alles  # the range has lead times to compare
