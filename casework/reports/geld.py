@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from casework.db.finance import Dagdeel, Tarief
 from casework.db.matching import AdviseurProfiel
-from casework.db.models import Adviseur, Traject
+from casework.db.models import Adviseur
 from casework.reports import dagdeel_totalen as totalen
 from casework.reports.model import Benutting, Budget, BudgetPeriode, Periode
 from casework.reports.queries import perioden_cte
@@ -43,8 +43,10 @@ def maanden(van: date, tot: date) -> Decimal:
 
 def _geldig(bereik: Any, van: date, tot: date) -> Any:
     # test trajecten are few: excluding them by id spares a join per dagdeel
-    test_ids = select(Traject.id).where(Traject.is_test.is_(True))
-    return and_(totalen.tellende(bereik.programmas, van, tot), Dagdeel.traject_id.not_in(test_ids))
+    return and_(
+        totalen.tellende(bereik.programmas, van, tot),
+        Dagdeel.traject_id.not_in(totalen.testtrajecten()),
+    )
 
 
 def _hele_maanden(van: date, tot: date) -> tuple[date, date] | None:
@@ -138,44 +140,39 @@ def benutting(session: Session, bereik: Any, van: date, tot: date) -> list[Benut
     return result
 
 
+def _dag_jaar(datum: Any, sqlite: bool) -> tuple[Any, Any]:
+    """A date as 'YYYY-MM-DD' text (as the periods are) and its year."""
+    if sqlite:  # SQLite keeps a date as 'YYYY-MM-DD' text
+        return datum, cast(func.substr(datum, 1, 4), Integer)
+    return func.to_char(datum, "YYYY-MM-DD"), cast(extract("year", datum), Integer)
+
+
 def _per_dag(bereik: Any, van: date, tot: date) -> Any:
-    """Per programme and day in [van, tot]: dagdelen and shares (x 10,000), test left out."""
+    """Per programme and day in [van, tot]: dagdelen and shares (x 10,000), the kept sums and,
+    negated, the test trajecten's dagdelen in them (a day may come twice: sum per period)."""
     dag = totalen.DAG.c
-    test = [
-        Dagdeel.programma,
-        Dagdeel.datum,
-        -func.count(),
-        -func.sum(totalen.e4(Dagdeel.school_aandeel, bereik.sqlite)),
-        -func.sum(totalen.e4(Dagdeel.programma_aandeel, bereik.sqlite)),
-    ]
-    alle = union_all(
-        select(dag.programma, dag.dag, dag.dagdelen, dag.school_e4, dag.programma_e4).where(
-            dag.dag >= van, dag.dag <= tot, dag.programma.in_(bereik.programmas)
-        ),
-        select(*test)
+    kept = _dag_jaar(dag.dag, bereik.sqlite)
+    test = _dag_jaar(Dagdeel.datum, bereik.sqlite)
+    return union_all(
+        select(
+            dag.programma,
+            kept[0].label("dag"),
+            kept[1].label("jaar"),
+            dag.dagdelen,
+            dag.school_e4,
+            dag.programma_e4,
+        ).where(dag.dag >= van, dag.dag <= tot, dag.programma.in_(bereik.programmas)),
+        select(
+            Dagdeel.programma,
+            test[0],
+            test[1],
+            -func.count(),
+            -func.sum(totalen.e4(Dagdeel.school_aandeel, bereik.sqlite)),
+            -func.sum(totalen.e4(Dagdeel.programma_aandeel, bereik.sqlite)),
+        )
         .where(totalen.testdelen(bereik.programmas, van, tot))
         .group_by(Dagdeel.programma, Dagdeel.datum),
-    ).subquery("delen")
-    d = alle.c
-    tekst: Any
-    if bereik.sqlite:  # SQLite keeps a date as 'YYYY-MM-DD' text
-        tekst, jaar = d.dag, cast(func.substr(d.dag, 1, 4), Integer)
-    else:
-        tekst, jaar = func.to_char(d.dag, "YYYY-MM-DD"), cast(extract("year", d.dag), Integer)
-    return (
-        select(
-            d.programma,
-            tekst.label("dag"),
-            jaar.label("jaar"),
-            func.sum(d.dagdelen).label("dagdelen"),
-            func.sum(d.school_e4).label("school_e4"),
-            func.sum(d.programma_e4).label("programma_e4"),
-        )
-        .group_by(d.programma, d.dag)
-        # days whose sums fell back to 0, or held test dagdelen only
-        .having(func.sum(d.dagdelen) > 0)
-        .subquery("per_dag")
-    )
+    ).subquery("per_dag")
 
 
 def budget(
@@ -183,7 +180,8 @@ def budget(
 ) -> tuple[list[Budget], list[BudgetPeriode], int]:
     """Per programme: dagdelen, euros and the two shares; per period too; dagdelen unpriced."""
 
-    d = _per_dag(bereik, van, tot).c
+    per_dag = _per_dag(bereik, van, tot)
+    d = per_dag.c
     p = perioden_cte(perioden)
     # sums per period, programme and rate; the euros in Python, exact on every database
     query = (
@@ -195,6 +193,7 @@ def budget(
             func.sum(d.school_e4).label("school_e4"),
             func.sum(d.programma_e4).label("programma_e4"),
         )
+        .select_from(per_dag)
         .join(p, and_(d.dag >= p.c.start, d.dag < p.c.eind))
         .outerjoin(Tarief, and_(Tarief.programma == d.programma, Tarief.jaar == d.jaar))
         .group_by(p.c.nr, d.programma, Tarief.id, Tarief.per_dagdeel)
@@ -204,6 +203,8 @@ def budget(
     per_periode: dict[tuple[str, int], dict[str, Decimal]] = {}
     zonder = 0
     for nr, programma, tarief, dagdelen, school_e4, programma_e4 in session.execute(query):
+        if not dagdelen:  # only test trajecten's dagdelen, or sums fallen back to 0
+            continue
         if tarief is None:
             zonder += int(dagdelen)
             tarief = Decimal(0)
