@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from casework.db import Database
+from casework.db import Database, migrate
 from casework.reports import bijhouden, doorstroom, queries
 from casework.reports.model import DoorstroomRapport
 from casework.reports.veroudering import utc_middernacht
@@ -185,3 +185,17 @@ def test_lead_times_from_whole_months_and_edge_days_equal_a_count_of_every_one(
         per_maand_en_randen = queries.doorlooptijden(session, duur, bereik, per_maand)
     assert alles == per_maand_en_randen
     assert alles  # the range has lead times to compare
+
+
+def test_db_upgrade_folds_the_summary_so_the_first_report_need_not(
+    rapport_geschiedenis: Database,
+    cli,  # type: ignore[no-untyped-def]
+) -> None:
+    db = rapport_geschiedenis
+    rapport(db)
+    migrate.downgrade(db.engine, "0010_report_dagdelen")
+    result = cli("db", "upgrade")
+    assert result.code == 0, result.err
+    assert "Rapportsamenvatting bijgewerkt: 17 trajecten" in result.out
+    assert bijhouden.bijwerken(db) == 0  # the report finds nothing left to fold
+    assert len(dagen(db)["rapport_duur"]) > 0
