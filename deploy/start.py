@@ -87,10 +87,13 @@ def prepare(env: dict[str, str], args: argparse.Namespace) -> None:
     from casework.db import Database, migrate
 
     if env.get("CASEWORK_DATABASE_URL"):
+        from casework.reports import bijhouden
+
         db = Database(env["CASEWORK_DATABASE_URL"])
         migrate.upgrade(db.engine)
+        gevouwen = bijhouden.bijwerken(db)  # the report's kept summary, before any report
         db.dispose()
-        log("application database upgraded")
+        log(f"application database upgraded; report summary: {gevouwen} trajecten folded")
     for command in (
         prefect("work-pool", "create", args.pool, "--type", "process", "--overwrite"),
         prefect("--no-prompt", "deploy", "--all", "--prefect-file", "deploy/prefect.yaml"),

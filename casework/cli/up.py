@@ -72,10 +72,14 @@ def _check_ports(ports: dict[str, int]) -> None:
 
 def _migrate(url: str) -> None:
     from casework.db import Database, migrate
+    from casework.reports import bijhouden
 
     db = Database(url)
     try:
         migrate.upgrade(db.engine)
+        # after a migration that changes what the report keeps, fold it now, not in the
+        # first report (a web request); otherwise this finds nothing to do
+        bijhouden.bijwerken(db)
     finally:
         db.dispose()
 
