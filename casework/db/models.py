@@ -169,7 +169,8 @@ class TrajectEvent(Base):
     __tablename__ = "traject_events"
     __table_args__ = (
         UniqueConstraint("traject_id", "seq", name="traject_seq"),
-        Index("ix_traject_events_at", "at"),
+        # with the traject: which trajecten changed after a day is read from the index alone
+        Index("ix_traject_events_at_traject", "at", "traject_id"),
         Index("ix_traject_events_to_fase_at", "to_fase", "at"),
     )
 

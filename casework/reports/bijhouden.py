@@ -152,14 +152,20 @@ def _sleutel(fasen: tuple[str, ...], eindfasen: tuple[str, ...]) -> str:
     return json.dumps({"fasen": fasen, "eindfasen": eindfasen, "vorm": VORM})
 
 
-def bruikbaar(session: Session, bereik: Bereik) -> bool:
-    """Whether the kept summary answers this report: the same end phases for every programme,
-    the phases within the slots, and no event on or after the range's end (the summary folds
-    the whole history; a report that ends in the past folds its own)."""
+def vorm_past(bereik: Bereik) -> bool:
+    """Whether the kept summary's shape fits this report: the same end phases for every
+    programme and the report's phases within the slots."""
     fasen, eindfasen = alle_fasen()
     if len(fasen) > SLOTS or set(bereik.eindfasen) != set(eindfasen):
         return False
-    if not set(bereik.fasen) <= set(fasen):
+    return set(bereik.fasen) <= set(fasen)
+
+
+def bruikbaar(session: Session, bereik: Bereik) -> bool:
+    """Whether the kept summary answers this report: its shape fits and no event lies on or
+    after the range's end (the summary folds the whole history; for a report that ends in the
+    past, `queries.samenvatting` folds again only the trajecten with later events)."""
+    if not vorm_past(bereik):
         return False
     later = session.execute(select(E.c.id).where(E.c.at >= bereik.eind).limit(1)).first()
     return later is None

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import FromClause, Table, text, union_all
+from sqlalchemy import FromClause, Table, select, text, union_all
 from sqlalchemy.orm import Session
 
 from casework.db import Database
@@ -76,7 +76,10 @@ def doorstroom(
     }
     with db.read() as session:
         bewaard = bijhouden.bruikbaar(session, bereik)
-    if bewaard:
+    # a range that ends before the latest event: the kept rows of the trajecten without later
+    # events, and a fold of its own for the others
+    deels = not bewaard and bijhouden.vorm_past(bereik)
+    if bewaard or deels:
         # the kept summary, brought up to date first (its own short write transaction)
         bijhouden.bijwerken(db)
     with db.read() as session:
@@ -86,20 +89,39 @@ def doorstroom(
             session.execute(text("SET LOCAL jit = off"))
             session.execute(text("SET LOCAL work_mem = '64MB'"))
         eigen: list[Table] = []
+        # the kept daily counts are exact for any range (later days are left out); the
+        # summary rows and the lead times hold the history as of now
+        stroom_dag: FromClause = bijhouden.stroom_per_dag(bereik)
+        tabel: FromClause
+        duur: FromClause
+        per_maand: FromClause | None
+        vervangen: tuple[FromClause, Any, FromClause] | None = None
         if bewaard:
-            tabel: FromClause = bijhouden.tabel(bereik)
+            tabel = bijhouden.tabel(bereik)
             duur, per_maand = bijhouden.duur()
-            stroom_dag: FromClause = bijhouden.stroom_per_dag(bereik)
+        elif deels:
+            # a range that ends before the latest event: the kept rows and lead times of the
+            # trajecten without later events, a fold of their events before it for the others
+            geraakt = queries.geraakt_tabel(session, bereik)
+            alleen = select(geraakt.c.traject_id)
+            eigen.append(geraakt)
+            eigen.append(queries.samenvatting(session, bereik, geraakt))
+            kolommen = [c.name for c in eigen[-1].columns]
+            tabel = queries.aangevuld(bijhouden.tabel(bereik), alleen, eigen[-1], kolommen)
+            eigen.append(queries.duur_tabel(session, eigen[-1], bereik))
+            duur = queries.aangevuld(bijhouden.DUUR, alleen, eigen[-1], queries.DUUR_KOLOMMEN)
+            per_maand = bijhouden.DUUR_MAAND
+            vervangen = (bijhouden.DUUR, alleen, eigen[-1])
         else:
-            # a range that ends before the latest event: fold its own history
+            # the kept summary does not fit (other phases): fold the whole history
             eigen.append(queries.samenvatting(session, bereik))
-            tabel = eigen[0]
+            tabel = eigen[-1]
             eigen.append(queries.duur_tabel(session, tabel, bereik))
-            duur, per_maand = eigen[1], None
-            stroom_dag = union_all(*queries.stroom_bron(tabel, bereik)).subquery("stroom_dag")
+            duur, per_maand = eigen[-1], None
+            stroom_dag = union_all(*queries.stroom_bron(tabel, bereik)).subquery("stroom")
         try:
-            cijfers = _cijfers(session, tabel, stroom_dag, bereik, perioden, bewaard)
-            tijden = _doorlooptijden(session, duur, per_maand, bereik, labels)
+            cijfers = _cijfers(session, tabel, stroom_dag, bereik, perioden, bewaard or deels)
+            tijden = _doorlooptijden(session, duur, per_maand, vervangen, bereik, labels)
             # the balance at the end of the last period is the work in progress on `tot`
             laatste = perioden[-1].nr
             aantallen = {
@@ -181,11 +203,12 @@ def _doorlooptijden(
     session: Session,
     duur: FromClause,
     per_maand: FromClause | None,
+    vervangen: tuple[FromClause, Any, FromClause] | None,
     bereik: queries.Bereik,
     labels: dict[str, dict[str, str]],
 ) -> list[Doorlooptijd]:
     result = []
-    for row in queries.doorlooptijden(session, duur, bereik, per_maand):
+    for row in queries.doorlooptijden(session, duur, bereik, per_maand, vervangen):
         result.append(
             Doorlooptijd(
                 programma=row["programma"],

@@ -47,6 +47,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -276,15 +277,43 @@ def vouw(
     return per_traject, bron_kolommen
 
 
-def samenvatting(session: Session, bereik: Bereik) -> Table:
+def geraakt_tabel(session: Session, bereik: Bereik) -> Table:
+    """The trajecten with an event on or after the range's end, in a temporary table."""
+    geraakt = Table(
+        "rapport_geraakt",
+        MetaData(),
+        Column("traject_id", Integer, primary_key=True),
+        prefixes=["TEMPORARY"],
+    )
+    connection = session.connection()
+    geraakt.drop(connection, checkfirst=True)
+    geraakt.create(connection)
+    later = select(E.c.traject_id).where(E.c.at >= bereik.eind)
+    if bereik.sqlite:
+        # with DISTINCT SQLite reads every event in traject order (to skip a sort) instead
+        # of the few after the range's end; the primary key drops the repeats instead
+        vul = sqlite_dialect.insert(geraakt).from_select(["traject_id"], later)
+        session.execute(vul.on_conflict_do_nothing())
+    else:
+        session.execute(geraakt.insert().from_select(["traject_id"], later.distinct()))
+    if not bereik.sqlite:
+        session.execute(text("ANALYZE rapport_geraakt"))
+    return geraakt
+
+
+def samenvatting(session: Session, bereik: Bereik, geraakt: Table | None = None) -> Table:
     """Fold every counted traject's history into one row of a temporary table (one pass).
 
     Time in a phase is the sum of its exit times minus the sum of its entry times (a pause is
     an exit, the resume an entry), so no per-spell pairing is needed; an open spell's entry is
     the latest one and is left out. LEAD over the traject's events marks its last event, whose
     `to_fase` is where the traject is (fact events carry the current phase too).
+
+    With `geraakt` only those trajecten are folded (for a range ending in the past: the ones
+    with later events; every other traject's kept row is its history up to the range's end).
     """
-    per_traject, bron_kolommen = vouw(bereik)
+    alleen = select(geraakt.c.traject_id) if geraakt is not None else None
+    per_traject, bron_kolommen = vouw(bereik, trajecten=alleen)
     tabel = _tabel(bereik)
     bron = (
         select(*[expressie for _, expressie in bron_kolommen])
@@ -300,6 +329,15 @@ def samenvatting(session: Session, bereik: Bereik) -> Table:
         # it to the events by nested loops
         session.execute(text(f"ANALYZE {tabel.name}"))
     return tabel
+
+
+def aangevuld(bewaard: FromClause, ids: Any, eigen: Table, kolommen: Sequence[str]) -> Any:
+    """The kept rows of every traject but `ids`, and `eigen` (their own) for those: as one
+    subquery with the columns `kolommen`."""
+    return union_all(
+        select(*[bewaard.c[k] for k in kolommen]).where(bewaard.c.traject_id.not_in(ids)),
+        select(*[eigen.c[k] for k in kolommen]),
+    ).subquery(f"{eigen.name}_aangevuld")
 
 
 def opruimen(session: Session, tabel: Table) -> None:
@@ -494,7 +532,11 @@ def _hele_maanden(bereik: Bereik) -> tuple[datetime, datetime] | None:
 
 
 def doorlooptijden(
-    session: Session, duur: FromClause, bereik: Bereik, per_maand: FromClause | None = None
+    session: Session,
+    duur: FromClause,
+    bereik: Bereik,
+    per_maand: FromClause | None = None,
+    vervangen: tuple[FromClause, Any, FromClause] | None = None,
 ) -> list[dict[str, Any]]:
     """Count, nearest-rank percentiles and histogram bins per programme and lead-time kind.
 
@@ -503,7 +545,9 @@ def doorlooptijden(
     day each percentile's rank falls; then the value at that rank is read from the index on
     (programma, soort, bak, dagen), a walk through one day's lead times. With `per_maand`
     (the kept counts per month) the whole months of the range are read from there and only
-    the days at its edges from `duur`.
+    the days at its edges from `duur`. `vervangen` = (kept lead times, ids, their own lead
+    times): those trajecten's kept lead times are replaced by their own in the monthly counts
+    (for a range ending in the past; `duur` is then the kept ones of the others and the own).
     """
     d = duur.c
 
@@ -523,6 +567,19 @@ def doorlooptijden(
             .where(m.maand >= maanden[0].strftime("%Y-%m"), m.maand < maanden[1].strftime("%Y-%m"))
             .group_by(m.programma, m.soort, m.bak)
         ]
+        if vervangen is not None:
+            bewaard, ids, eigen = vervangen
+
+            def per_bak_in(tabel: FromClause, teken: int, *voorwaarden: Any) -> Any:
+                t = tabel.c
+                return (
+                    select(t.programma, t.soort, t.bak, (func.count() * teken).label("n"))
+                    .where(t.klaar_op >= maanden[0], t.klaar_op < maanden[1], *voorwaarden)
+                    .group_by(t.programma, t.soort, t.bak)
+                )
+
+            delen.append(per_bak_in(bewaard, -1, bewaard.c.traject_id.in_(ids)))
+            delen.append(per_bak_in(eigen, 1))
         if bereik.start < maanden[0]:
             delen.append(tel(bereik.start, maanden[0]))
         if maanden[1] < bereik.eind:

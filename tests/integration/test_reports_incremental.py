@@ -15,6 +15,7 @@ from casework.db import Database, migrate
 from casework.reports import bijhouden, doorstroom, queries
 from casework.reports.model import DoorstroomRapport
 from casework.reports.veroudering import utc_middernacht
+from states import GEPAUZEERD, HERVAT, PAUZEREN
 from tests.integration.test_reports import TOT, VAN
 
 
@@ -199,3 +200,55 @@ def test_db_upgrade_folds_the_summary_so_the_first_report_need_not(
     assert "Rapportsamenvatting bijgewerkt: 17 trajecten" in result.out
     assert bijhouden.bijwerken(db) == 0  # the report finds nothing left to fold
     assert len(dagen(db)["rapport_duur"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("van", "tot"),
+    [(VAN, TOT), (date(2026, 9, 10), date(2026, 10, 20))],  # whole months; edge days only
+)
+def test_a_range_ending_in_the_past_refolds_only_trajecten_with_later_events(
+    rapport_geschiedenis: Database, monkeypatch: pytest.MonkeyPatch, van: date, tot: date
+) -> None:
+    db = rapport_geschiedenis
+    rapport(db)
+    verder(db)
+    # traject 3 pauses in uitvoering before TOT, and again after it: the pause measured in the
+    # range is the first one only
+    stap(db, 3, PAUZEREN, GEPAUZEERD, datetime(2026, 10, 29, 9, tzinfo=UTC))
+    stap(db, 3, HERVAT, "uitvoering", datetime(2026, 10, 30, 9, tzinfo=UTC))
+    later = datetime(2026, 11, 5, 9, tzinfo=UTC)  # after TOT: the report must not see these
+    stap(db, 3, PAUZEREN, GEPAUZEERD, datetime(2026, 11, 3, 9, tzinfo=UTC))
+    stap(db, 3, HERVAT, "uitvoering", datetime(2026, 11, 4, 9, tzinfo=UTC))
+    stap(db, 3, "afronden", "afgerond", later)
+    stap(db, 7, "stoppen", "gestopt", later)
+    stap(db, 11, "naar_matching", "matching", later)
+    stap(db, 14, "naar_matching", "matching", later)  # the oldest in intake on TOT
+    gevouwen: list[int] = []
+    echt = queries.samenvatting
+
+    def samenvatting(session: Any, bereik: Any, geraakt: Any = None) -> Any:
+        tabel = echt(session, bereik, geraakt)
+        if geraakt is not None:
+            rijen = session.execute(select(func.count()).select_from(tabel)).scalar_one()
+            gevouwen.append(rijen)
+        return tabel
+
+    monkeypatch.setattr(queries, "samenvatting", samenvatting)
+    deels = doorstroom(db, van=van, tot=tot, periode="maand")
+    eind = utc_middernacht(tot + timedelta(days=1))
+    with db.read() as session:  # counted trajecten that existed on `tot` and changed since
+        later = session.execute(
+            text(
+                "SELECT count(*) FROM trajecten t WHERE NOT t.is_test"
+                " AND EXISTS (SELECT 1 FROM traject_events e WHERE e.traject_id = t.id"
+                " AND e.at >= :eind) AND EXISTS (SELECT 1 FROM traject_events e"
+                " WHERE e.traject_id = t.id AND e.at < :eind)"
+            ),
+            {"eind": eind.strftime("%Y-%m-%d %H:%M:%S.%f") if db.is_sqlite else eind},
+        ).scalar_one()
+    assert gevouwen == [later] and 3 <= later < 15  # only these were folded again
+    assert deels.oudste[0].traject_id == 14  # still in intake on `tot`, as it was then
+    # the same figures as a fold of the whole history up to the range's end
+    monkeypatch.setattr(bijhouden, "vorm_past", lambda bereik: False)
+    geheel = doorstroom(db, van=van, tot=tot, periode="maand")
+    assert cijfers(deels) == cijfers(geheel)

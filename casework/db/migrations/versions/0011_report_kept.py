@@ -17,6 +17,8 @@ kept by `casework.reports.bijhouden` together with the summary, for the trajecte
 - `rapport_duur_maand`: those lead times counted per month of completion and whole day, so a
   report reads whole months from there and only the days at its range's edges from
   `rapport_duur`;
+- an index on `traject_events` (at, traject_id) instead of (at): a report that ends in the
+  past folds again only the trajecten with later events, found from the index alone;
 - `rapport_fase_dag` again with the day first in its key (and `rapport_stroom_dag` likewise),
   so the balance per period is one range read per period.
 The summary's shape changes: the next report folds every traject once (cold).
@@ -73,6 +75,10 @@ def upgrade() -> None:
     # the same for the daily phase changes (refilled by the cold fold this shape causes)
     op.drop_table("rapport_fase_dag")
     _fase_dag(["dag", "programma", "fase"])
+    # a report ending in the past folds again only the trajecten with later events: which
+    # those are is read from this index alone (it replaces the index on `at`)
+    op.create_index("ix_traject_events_at_traject", "traject_events", ["at", "traject_id"])
+    op.drop_index("ix_traject_events_at", table_name="traject_events")
     # the next report folds again in the new shape
     op.execute("UPDATE rapport_stand SET sleutel = '' WHERE id = 1")
 
@@ -92,6 +98,8 @@ def _fase_dag(sleutel: list[str]) -> None:
 
 
 def downgrade() -> None:
+    op.create_index("ix_traject_events_at", "traject_events", ["at"])
+    op.drop_index("ix_traject_events_at_traject", table_name="traject_events")
     op.drop_table("rapport_fase_dag")
     _fase_dag(["programma", "fase", "dag"])
     op.drop_table("rapport_stroom_dag")
