@@ -10,7 +10,8 @@ schema of its own that is dropped afterwards), then times `doorstroom` (every fi
 work in progress, lead times with percentiles, aging, outcomes, utilisation, budget) per month
 over the whole history plus rendering the HTML report: the first report (a cold fold into the
 kept summary of migration 0009), cold (summary forgotten), warm (nothing changed), warm after
-`--changes` new events, and a range ending before the latest events (the report's own fold).
+`--changes` new events, and a range ending before the latest events (the kept rows of the
+trajecten without later events, a fold of its own for the others).
 Baseline in the same run: one full scan of `traject_events` (`SELECT count(*), max(at)`), so
 the ratio says how many scans the report costs. Peak memory: tracemalloc's peak of Python
 allocations during one report, and the process's max RSS.
@@ -262,7 +263,7 @@ def scan(db: Database) -> float:
 
 #: the whole history: the last generated event lies before this day (the kept summary answers)
 TOT = date(2027, 1, 31)
-#: a range that ends before the latest events: the report folds its own history (no summary)
+#: a range that ends before the latest events: the trajecten with later events are folded again
 TOT_VERLEDEN = date(2026, 11, 20)
 
 

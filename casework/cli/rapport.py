@@ -32,13 +32,11 @@ def doorstroom_command(
     """Instroom, uitstroom, onderhanden werk, doorlooptijden en veroudering per programma."""
     if formaat not in FORMATEN:
         raise InvalidInput(f"Onbekend formaat {formaat!r}: kies uit {', '.join(FORMATEN)}.")
-    rapport = doorstroom(
-        db(),
-        programma=programma,
-        van=parse_date(van, "--van"),
-        tot=parse_date(tot, "--tot"),
-        periode=periode,
-    )
+    begin, einde = parse_date(van, "--van"), parse_date(tot, "--tot")
+    # under a second as a rule; the first report after the programmes' phases changed folds
+    # the whole history again (half a minute at national scale)
+    with console.status("Rapport berekenen…"):
+        rapport = doorstroom(db(), programma=programma, van=begin, tot=einde, periode=periode)
     if formaat == "table" and output is None:
         als_tabel(rapport, console)
         return
