@@ -1,9 +1,11 @@
-"""The throughput report's summary, kept up to date incrementally (migration 0009).
+"""The throughput report's summary, kept up to date incrementally (migrations 0009, 0011).
 
 Before each report `bijwerken` re-folds the trajecten that changed since their last fold and
-adjusts the daily phase changes by their difference; the report then reads the summary
-(`rapport_samenvatting`, one row per traject) and the daily counts (`rapport_fase_dag`) instead
-of the whole history.
+adjusts what is kept by their difference; the report then reads the summary
+(`rapport_samenvatting`, one row per traject), the daily phase changes (`rapport_fase_dag`),
+sign-ups and ends per day (`rapport_stroom_dag`) and the completed lead times (`rapport_duur`,
+counted per month in `rapport_duur_maand`) instead of the whole history. (The dagdelen sums of
+migration 0010 are kept by database triggers, see `casework.reports.dagdeel_totalen`.)
 
 What changed is told by the traject's version, not by an event-id watermark: every event is
 written in the same transaction as the UPDATE that bumps its traject's version (`seq` is the new

@@ -13,6 +13,12 @@ Two passes over the history do all the work:
    cumulatively (a window sum) into the work in progress at the end of every period.
 Phase changes are events whose `to_fase` differs from `from_fase` (the sign-up has no
 `from_fase`); fact events (`adviseur_gekoppeld`, `gegevens_gewijzigd`) keep the phase.
+
+The same fold, restricted to the trajecten that changed, keeps the summary of
+`casework.reports.bijhouden` up to date; the report then reads kept tables shaped like what
+these functions produce: `stroom_bron` (sign-ups and ends per day), `duren_bron` (one row per
+completed lead time, read by `doorlooptijden` through counts per whole day and an index walk).
+The fold over the whole history here serves only a report the kept summary cannot answer.
 """
 
 from __future__ import annotations
