@@ -36,7 +36,6 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
-    Float,
     FromClause,
     Integer,
     MetaData,
@@ -69,24 +68,11 @@ log = logging.getLogger(__name__)
 SLOTS = 12
 METADATA = MetaData()
 _kolommen: list[Any] = [
-    Column("traject_id", Integer, primary_key=True),
     Column("version", Integer, nullable=False),
     Column("laatste_event", Integer, nullable=False),
-    Column("programma", String(20), nullable=False),
     Column("is_test", Boolean, nullable=False),
-    Column("aangemeld_op", UTCDateTime()),
-    Column("matching_op", UTCDateTime()),
-    Column("match_op", UTCDateTime()),
-    Column("kennismaking_op", UTCDateTime()),
-    Column("eind_op", UTCDateTime()),
-    Column("eindfase", String(30)),
-    Column("fase", String(30)),
-    Column("fase_sinds", UTCDateTime()),
-    Column("hervat_op", UTCDateTime()),
-    Column("klasse", String(12)),
+    *queries.samenvatting_kolommen(SLOTS),
 ]
-for _i in range(SLOTS):
-    _kolommen += [Column(f"duur_{_i}", Float), Column(f"klaar_{_i}", UTCDateTime())]
 SAMENVATTING = Table("rapport_samenvatting", METADATA, *_kolommen)
 FASE_DAG = Table(
     "rapport_fase_dag",
@@ -98,16 +84,7 @@ FASE_DAG = Table(
     Column("netto", Integer, nullable=False),
 )
 #: every completed lead time of a counted traject (migration 0011_report_kept)
-DUUR = Table(
-    "rapport_duur",
-    METADATA,
-    Column("traject_id", Integer, primary_key=True),
-    Column("soort", String(40), primary_key=True),
-    Column("programma", String(20), nullable=False),
-    Column("klaar_op", UTCDateTime(), nullable=False),
-    Column("dagen", Float, nullable=False),
-    Column("bak", Integer, nullable=False),
-)
+DUUR = Table("rapport_duur", METADATA, *queries.duur_kolommen())
 #: sign-ups and ends (with the recorded result) per programme and UTC day
 STROOM_DAG = Table(
     "rapport_stroom_dag",
@@ -406,7 +383,7 @@ def _duren_bijwerken(session: Session, bereik: Bereik, ids_select: Any, koud: bo
     nieuw = Table(
         "rapport_duur_nieuw",
         MetaData(),
-        *[Column(c.name, c.type, primary_key=c.primary_key) for c in DUUR.columns],
+        *queries.duur_kolommen(),
         prefixes=["TEMPORARY"],
     )
     connection = session.connection()

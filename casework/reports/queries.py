@@ -159,8 +159,11 @@ def perioden_cte(perioden: Sequence[Periode], *, vanaf_begin: bool = False) -> A
     return (union_all(*rows) if len(rows) > 1 else rows[0]).cte("perioden")
 
 
-def _tabel(bereik: Bereik) -> Table:
-    kolommen: list[Any] = [
+def samenvatting_kolommen(fasen: int) -> list[Column[Any]]:
+    """The columns of a traject's fold (new objects each call): the temporary table of a
+    report's own fold and the kept `rapport_samenvatting` (with `fasen` phase slots) share
+    them."""
+    kolommen: list[Column[Any]] = [
         Column("traject_id", Integer, primary_key=True),
         Column("programma", String(20)),
         Column("aangemeld_op", UTCDateTime()),
@@ -174,9 +177,31 @@ def _tabel(bereik: Bereik) -> Table:
         Column("hervat_op", UTCDateTime()),
         Column("klasse", String(12)),
     ]
-    for i in range(len(bereik.fasen)):
+    for i in range(fasen):
         kolommen += [Column(f"duur_{i}", Float), Column(f"klaar_{i}", UTCDateTime())]
-    return Table("rapport_trajecten", MetaData(), *kolommen, prefixes=["TEMPORARY"])
+    return kolommen
+
+
+def duur_kolommen() -> list[Column[Any]]:
+    """The columns of the lead-time rows (`duren_bron`, the kept `rapport_duur`): one per
+    traject and kind."""
+    return [
+        Column("traject_id", Integer, primary_key=True),
+        Column("soort", String(40), primary_key=True),
+        Column("programma", String(20), nullable=False),
+        Column("klaar_op", UTCDateTime(), nullable=False),
+        Column("dagen", Float, nullable=False),
+        Column("bak", Integer, nullable=False),
+    ]
+
+
+def _tabel(bereik: Bereik) -> Table:
+    return Table(
+        "rapport_trajecten",
+        MetaData(),
+        *samenvatting_kolommen(len(bereik.fasen)),
+        prefixes=["TEMPORARY"],
+    )
 
 
 def _dagnummer(column: Any, sqlite: bool) -> ColumnElement[Any]:
@@ -508,12 +533,7 @@ def duur_tabel(session: Session, tabel: FromClause, bereik: Bereik) -> Table:
     duur = Table(
         "rapport_duur_eigen",
         MetaData(),
-        Column("traject_id", Integer),
-        Column("programma", String(20)),
-        Column("soort", String(40)),
-        Column("klaar_op", UTCDateTime()),
-        Column("dagen", Float),
-        Column("bak", Integer),
+        *duur_kolommen(),
         Index("ix_rapport_duur_eigen", "programma", "soort", "bak", "dagen", "klaar_op"),
         prefixes=["TEMPORARY"],
     )
